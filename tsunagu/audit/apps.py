@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "tsunagu.audit"
+    label = "audit"
+    verbose_name = "操作履歴"

@@ -1,0 +1,55 @@
+"""Japanese sentences for the dotted action codes, for the audit log screen."""
+
+ACTION_LABELS: dict[str, str] = {
+    "auth.login": "ログインしました",
+    "auth.login_failed": "ログインに失敗しました",
+    "auth.logout": "ログアウトしました",
+    "accounts.user.created": "職員アカウントを作成しました",
+    "accounts.user.updated": "職員アカウントを変更しました",
+    "accounts.user.password_set": "パスワードを設定しました",
+    "accounts.user.deactivated": "職員アカウントを無効にしました",
+    "accounts.user.activated": "職員アカウントを有効にしました",
+    "directory.entry.created": "マスタを追加しました",
+    "directory.entry.updated": "マスタを変更しました",
+    "directory.entry.deactivated": "マスタを無効にしました",
+    "directory.entry.activated": "マスタを有効に戻しました",
+}
+
+
+def describe(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def _field_label(target_type: str, field: str) -> str:
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model = apps.get_model(target_type) if target_type else None
+        return str(model._meta.get_field(field).verbose_name) if model else field
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return field
+
+
+def _text(value: object) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "はい"
+    if value is False:
+        return "いいえ"
+    if isinstance(value, list):
+        return "、".join(_text(v) for v in value)
+    return str(value)
+
+
+def describe_changes(target_type: str, changes: dict[str, object]) -> list[tuple[str, str]]:
+    """[(項目, 内容)] in Japanese: 「旧 → 新」 for a change, the value for a creation."""
+    lines = []
+    for field, value in changes.items():
+        label = _field_label(target_type, field)
+        if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
+            lines.append((label, f"{_text(value[0])} → {_text(value[1])}"))
+        else:
+            lines.append((label, _text(value)))
+    return lines

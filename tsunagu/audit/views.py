@@ -1,0 +1,36 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tsunagu.accounts.decorators import admin_required
+from tsunagu.accounts.models import User
+from tsunagu.audit.descriptions import ACTION_LABELS, describe, describe_changes
+from tsunagu.audit.models import AuditEntry
+
+
+@admin_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.select_related("actor")
+    action = request.GET.get("action", "")
+    if action:
+        entries = entries.filter(action=action)
+    actor = request.GET.get("actor", "")
+    if actor.isdigit():
+        entries = entries.filter(actor_id=int(actor))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = [
+        (entry, describe(entry.action), describe_changes(entry.target_type, entry.changes))
+        for entry in page
+    ]
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "page": page,
+            "rows": rows,
+            "actions": sorted(ACTION_LABELS.items(), key=lambda item: item[0]),
+            "actors": User.objects.all(),
+            "action": action,
+            "actor": actor,
+        },
+    )

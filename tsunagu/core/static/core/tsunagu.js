@@ -1,0 +1,39 @@
+// Warns before the session times out (JIS X 8341-3 / WCAG 2.2.1), and lets the user
+// extend it. The server ends sessions after the same idle time (SESSION_COOKIE_AGE).
+(function () {
+  "use strict";
+  var box = document.getElementById("session-warning");
+  if (!box) { return; }
+  var idle = Number(box.dataset.idleMinutes) * 60 * 1000;
+  var warnBefore = Number(box.dataset.warnMinutes) * 60 * 1000;
+  var remaining = box.querySelector("[data-remaining]");
+  var lastActivity = Date.now();
+  var previousFocus = null;
+
+  function reset() { lastActivity = Date.now(); }
+  document.addEventListener("htmx:afterRequest", reset);
+
+  function tick() {
+    var left = idle - (Date.now() - lastActivity);
+    if (left <= 0) {
+      window.location.reload();
+      return;
+    }
+    if (left <= warnBefore) {
+      remaining.textContent = String(Math.max(1, Math.ceil(left / 60000)));
+      if (box.hidden) {
+        previousFocus = document.activeElement;
+        box.hidden = false;
+        box.querySelector("[data-keepalive]").focus();
+      }
+    }
+  }
+  box.querySelector("[data-keepalive]").addEventListener("click", function () {
+    fetch(box.dataset.keepaliveUrl, { credentials: "same-origin" }).then(function () {
+      reset();
+      box.hidden = true;
+      if (previousFocus) { previousFocus.focus(); }
+    });
+  });
+  window.setInterval(tick, 15000);
+})();

@@ -1,0 +1,21 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tsunagu.accounts.decorators import require_role
+from tsunagu.accounts.models import Role
+from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = require_role(request.user, Role.VIEWER)
+    my_zones = list(Zone.objects.active().filter(staff=user))
+    context = {
+        "my_zones": my_zones,
+        "counts": {
+            "圏域": Zone.objects.active().count(),
+            "地域社協": Region.objects.active().count(),
+            "活動団体・活動の場": ActivityGroup.objects.active().count(),
+            "関係機関": Agency.objects.active().count(),
+        },
+    }
+    return render(request, "core/dashboard.html", context)

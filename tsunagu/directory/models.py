@@ -1,0 +1,172 @@
+"""The city directory (マスタ): the zones, regional councils, groups and agencies that
+records point to. Rows referenced by records are deactivated, never deleted."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from tsunagu.lib.fiscal import fiscal_year_label
+from tsunagu.lib.textnorm import normalize
+
+
+class DirectoryQuerySet(models.QuerySet):
+    def active(self) -> "DirectoryQuerySet":
+        return self.filter(active=True)
+
+    def matching(self, text: str) -> "DirectoryQuerySet":
+        """Rows whose name contains `text`, compared on the normalised form."""
+        return self.filter(name_key__contains=normalize(text))
+
+
+class DirectoryEntry(models.Model):
+    """Common shape: a name, its normalised search key, a display order, an active flag."""
+
+    name = models.CharField("名称", max_length=100)
+    name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    order = models.PositiveIntegerField("表示順", default=0)
+    active = models.BooleanField("有効", default=True)
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip()
+        self.name_key = normalize(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+
+class MunicipalityProfile(models.Model):
+    """The city's figures for one fiscal year, printed on the reports."""
+
+    fiscal_year = models.PositiveIntegerField("年度", unique=True)
+    name = models.CharField("市区町村名", max_length=60)
+    council_name = models.CharField("社協の名称", max_length=100, blank=True)
+    population = models.PositiveIntegerField("人口（人）", null=True, blank=True)
+    households = models.PositiveIntegerField("世帯数", null=True, blank=True)
+    ageing_rate = models.DecimalField(
+        "高齢化率（％）",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    area_km2 = models.DecimalField(
+        "面積（km²）", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "市区町村の概要"
+        verbose_name_plural = "市区町村の概要"
+        ordering = ["-fiscal_year"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{fiscal_year_label(self.fiscal_year)}）"
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+
+class Zone(DirectoryEntry):
+    """圏域: a part of the city around a station, with its community staff member."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="地域担当職員",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="zones",
+    )
+    description = models.CharField("説明", max_length=200, blank=True)
+
+    class Meta(DirectoryEntry.Meta):
+        verbose_name = "圏域"
+        verbose_name_plural = "圏域"
+        constraints = [models.UniqueConstraint(fields=["name_key"], name="zone_unique_name")]
+
+
+class Region(DirectoryEntry):
+    """地域社協・福祉の会: a regional welfare council, about one per school district."""
+
+    zone = models.ForeignKey(
+        Zone, verbose_name="圏域", on_delete=models.PROTECT, related_name="regions"
+    )
+    representative = models.CharField("代表者", max_length=60, blank=True)
+    member_count = models.PositiveIntegerField("会員数", null=True, blank=True)
+
+    class Meta(DirectoryEntry.Meta):
+        verbose_name = "地域社協"
+        verbose_name_plural = "地域社協"
+        constraints = [models.UniqueConstraint(fields=["name_key"], name="region_unique_name")]
+
+
+class GroupKind(DirectoryEntry):
+    """The kinds of activity group (サロン, 居場所, 子ども食堂 …): data, not code."""
+
+    class Meta(DirectoryEntry.Meta):
+        verbose_name = "活動団体の種別"
+        verbose_name_plural = "活動団体の種別"
+        constraints = [models.UniqueConstraint(fields=["name_key"], name="groupkind_unique_name")]
+
+
+class ActivityGroup(DirectoryEntry):
+    """活動団体・活動の場: a salon, a place to belong, a children's cafeteria …"""
+
+    kind = models.ForeignKey(
+        GroupKind, verbose_name="種別", on_delete=models.PROTECT, related_name="groups"
+    )
+    zone = models.ForeignKey(
+        Zone, verbose_name="圏域", on_delete=models.PROTECT, related_name="groups"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="地域社協",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+    )
+    schedule = models.CharField("開催日時", max_length=200, blank=True)
+    contact = models.CharField("連絡先", max_length=200, blank=True)
+
+    class Meta(DirectoryEntry.Meta):
+        verbose_name = "活動団体・活動の場"
+        verbose_name_plural = "活動団体・活動の場"
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "name_key"], name="group_unique_name_in_zone"),
+        ]
+
+
+class AgencyGroup(DirectoryEntry):
+    """報告区分: the row under which one or more agencies are reported."""
+
+    class Meta(DirectoryEntry.Meta):
+        verbose_name = "関係機関の報告区分"
+        verbose_name_plural = "関係機関の報告区分"
+        constraints = [models.UniqueConstraint(fields=["name_key"], name="agencygroup_unique_name")]
+
+
+class Agency(DirectoryEntry):
+    """関係機関: a city department, a care centre, a company …"""
+
+    group = models.ForeignKey(
+        AgencyGroup, verbose_name="報告区分", on_delete=models.PROTECT, related_name="agencies"
+    )
+
+    class Meta(DirectoryEntry.Meta):
+        verbose_name = "関係機関"
+        verbose_name_plural = "関係機関"
+        constraints = [models.UniqueConstraint(fields=["name_key"], name="agency_unique_name")]

@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import ForeignKey, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tsunagu.accounts.decorators import admin_required, require_role
+from tsunagu.accounts.models import Role
+from tsunagu.directory.access import get_entry_for_user
+from tsunagu.directory.entities import ENTITIES, get_entity
+from tsunagu.directory.services import save_entry, set_entry_active
+from tsunagu.lib.textnorm import normalize
+
+PAGE_SIZE = 50
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.VIEWER)
+    entities = [(entity, entity.model._default_manager.count()) for entity in ENTITIES.values()]
+    return render(request, "directory/index.html", {"entities": entities})
+
+
+def entry_list(request: HttpRequest, slug: str) -> HttpResponse:
+    require_role(request.user, Role.VIEWER)
+    entity = get_entity(slug)
+    rows = entity.queryset()
+    query = request.GET.get("q", "").strip()
+    if query and entity.searchable:
+        rows = rows.filter(name_key__contains=normalize(query))
+    show_inactive = request.GET.get("inactive") == "1"
+    if entity.has_active_flag and not show_inactive:
+        rows = rows.filter(active=True)
+    filters = []
+    for name in entity.filters:
+        field = entity.model._meta.get_field(name)
+        assert isinstance(field, ForeignKey)
+        selected = request.GET.get(name, "")
+        chosen = int(selected) if selected.isdigit() else None
+        if chosen is not None:
+            rows = rows.filter(**{f"{name}_id": chosen})
+        related = field.related_model
+        assert not isinstance(related, str)
+        choices = related._default_manager.filter(Q(active=True) | Q(pk=chosen))
+        filters.append(
+            {"name": name, "label": field.verbose_name, "choices": choices, "selected": selected}
+        )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    table = [(obj, [column.value(obj) for column in entity.columns]) for obj in page]
+    return render(
+        request,
+        "directory/entry_list.html",
+        {
+            "entity": entity,
+            "page": page,
+            "table": table,
+            "query": query,
+            "filters": filters,
+            "show_inactive": show_inactive,
+        },
+    )
+
+
+@admin_required
+def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
+    entity = get_entity(slug)
+    form = entity.form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save_entry(by=request.user, form=form)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{entity.title}「{obj}」を追加しました。")
+            return redirect("directory:list", slug=slug)
+    return render(request, "directory/entry_form.html", {"entity": entity, "form": form})
+
+
+def entry_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    entity = get_entity(slug)
+    obj = get_entry_for_user(request, entity, pk, write=True)
+    form = entity.form(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save_entry(by=request.user, form=form)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{entity.title}「{obj}」を保存しました。")
+            return redirect("directory:list", slug=slug)
+    return render(
+        request, "directory/entry_form.html", {"entity": entity, "form": form, "object": obj}
+    )
+
+
+@require_POST
+def entry_set_active(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    entity = get_entity(slug)
+    obj = get_entry_for_user(request, entity, pk, write=True)
+    if not entity.has_active_flag:
+        messages.error(request, f"{entity.title}は無効にできません。")
+        return redirect("directory:list", slug=slug)
+    active = request.POST.get("active") == "1"
+    set_entry_active(by=request.user, entry=obj, active=active)  # type: ignore[arg-type]
+    if active:
+        messages.success(request, f"{entity.title}「{obj}」を有効に戻しました。")
+    else:
+        messages.success(
+            request,
+            f"{entity.title}「{obj}」を無効にしました。過去の記録には残り、新しい入力の選択肢には出ません。",
+        )
+    return redirect("directory:list", slug=slug)

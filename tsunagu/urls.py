@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tsunagu.accounts.views import LoginView
+from tsunagu.audit.views import audit_log
+from tsunagu.core.views import dashboard
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("directory/", include("tsunagu.directory.urls")),
+    path("staff/", include("tsunagu.accounts.urls")),
+    path("audit/", audit_log, name="audit_log"),
+    path("django-admin/", admin.site.urls),
+]
