@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tsunagu.accounts",
     "tsunagu.audit",
     "tsunagu.directory",
+    "tsunagu.records",
 ]
 
 MIDDLEWARE = [

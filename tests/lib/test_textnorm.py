@@ -22,7 +22,9 @@ japaneseish = st.text(
 any_text = st.one_of(st.text(), japaneseish)
 
 
-@pytest.mark.parametrize("text", ["サロン　ひだまり", "ｻﾛﾝひだまり", "さろんヒダマリ", "サロン ヒダマリ"])
+@pytest.mark.parametrize(
+    "text", ["サロン　ひだまり", "ｻﾛﾝひだまり", "さろんヒダマリ", "サロン ヒダマリ"]
+)
 def test_spellings_of_one_name_normalise_equal(text: str) -> None:
     assert normalize(text) == "さろんひだまり"
 
