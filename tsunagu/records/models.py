@@ -289,7 +289,7 @@ class SupportRecord(models.Model):
     categories = models.ManyToManyField(
         Category, verbose_name="相談内容", blank=True, related_name="records"
     )
-    agencies = models.ManyToManyField(
+    agencies: "models.ManyToManyField[Agency, RecordAgency]" = models.ManyToManyField(
         Agency, verbose_name="関係機関", through="RecordAgency", blank=True, related_name="records"
     )
     initiated = models.BooleanField("働きかけ（社協から）", default=False)
