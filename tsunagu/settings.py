@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tsunagu.audit",
     "tsunagu.directory",
     "tsunagu.records",
+    "tsunagu.transfer",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("directory/", include("tsunagu.directory.urls")),
     path("staff/", include("tsunagu.accounts.urls")),
+    path("records/", include("tsunagu.records.urls")),
+    path("categories/", include("tsunagu.records.category_urls")),
+    path("transfer/", include("tsunagu.transfer.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("django-admin/", admin.site.urls),
 ]

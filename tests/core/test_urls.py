@@ -8,7 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tsunagu.accounts.models import Role, User
 
-SAMPLE_ARGS = {"pk": "999999", "slug": "groups"}
+# Values for URL parameters; an int parameter not listed gets 999999 (nothing there).
+SAMPLE_ARGS = {"slug": "groups", "source": "targets"}
 PUBLIC = {"/login/"}
 
 
@@ -27,7 +28,8 @@ def iter_patterns(resolver: URLResolver, prefix: str = "") -> list[str]:
 
 def concrete(route: str) -> str:
     def fill(match: re.Match[str]) -> str:
-        return SAMPLE_ARGS[match.group(2)]
+        converter, name = match.group(1), match.group(2)
+        return "999999" if converter == "int" else SAMPLE_ARGS.get(name, "unknown")
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
 

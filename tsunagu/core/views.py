@@ -1,16 +1,26 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from tsunagu.accounts.decorators import require_role
 from tsunagu.accounts.models import Role
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
+from tsunagu.records.models import SupportRecord
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = require_role(request.user, Role.VIEWER)
     my_zones = list(Zone.objects.active().filter(staff=user))
+    today = timezone.localdate()
+    follow_ups = (
+        SupportRecord.objects.follow_ups_due(user, today)
+        .with_related()
+        .order_by("follow_up_due")[:20]
+    )
     context = {
         "my_zones": my_zones,
+        "follow_ups": follow_ups if user.can_write else [],
+        "today": today,
         "counts": {
             "圏域": Zone.objects.active().count(),
             "地域社協": Region.objects.active().count(),

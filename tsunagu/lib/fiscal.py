@@ -109,7 +109,8 @@ def _year_text(n: int) -> str:
     return "元" if n == 1 else str(n)
 
 
-def _western_label(d: date) -> str:
+def western_date_label(d: date) -> str:
+    """「2020年4月1日」 (strftime's %-m is not portable to Windows)."""
     return f"{d.year}年{d.month}月{d.day}日"
 
 
@@ -119,7 +120,7 @@ def era_of(d: date) -> tuple[Era, int]:
     for era in reversed(ERAS):
         if d >= era.start:
             return era, d.year - era.start.year + 1
-    raise ValueError(f"{_western_label(d)}は明治より前の日付のため、元号で表せません。")
+    raise ValueError(f"{western_date_label(d)}は明治より前の日付のため、元号で表せません。")
 
 
 def fiscal_year_label(fy: int) -> str:
@@ -201,7 +202,7 @@ def parse_fiscal_year(text: str) -> int:
 
 def _out_of_range(shown: str) -> DateParseError:
     return DateParseError(
-        f"「{shown}」は範囲外です。{_western_label(MIN_DATE)}から{_western_label(MAX_DATE)}"
+        f"「{shown}」は範囲外です。{western_date_label(MIN_DATE)}から{western_date_label(MAX_DATE)}"
         "までの日付を入力してください。"
     )
 
@@ -227,14 +228,14 @@ def _check_era(shown: str, era: Era, n: int, d: date) -> None:
         )
     if d < era.start:
         raise DateParseError(
-            f"「{shown}」は日付として読み取れません。{era.name}は{_western_label(era.start)}に"
+            f"「{shown}」は日付として読み取れません。{era.name}は{western_date_label(era.start)}に"
             f"始まりました。{hint}"
         )
     nxt = _next_era(era)
     if nxt is not None and d >= nxt.start:
         end = nxt.start - timedelta(days=1)
         raise DateParseError(
-            f"「{shown}」は日付として読み取れません。{era.name}は{_western_label(end)}で"
+            f"「{shown}」は日付として読み取れません。{era.name}は{western_date_label(end)}で"
             f"終わりました。{hint}"
         )
 

@@ -37,3 +37,11 @@
   });
   window.setInterval(tick, 15000);
 })();
+
+// Forms that destroy something ask first.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

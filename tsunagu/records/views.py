@@ -1,0 +1,308 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tsunagu.accounts.decorators import admin_required, require_role, staff_required
+from tsunagu.accounts.models import Role, User
+from tsunagu.directory.models import ActivityGroup, Agency, Region
+from tsunagu.lib.fiscal import (
+    DateParseError,
+    current_fiscal_year,
+    fiscal_year_label,
+    fiscal_year_of,
+    parse_date,
+    western_date_label,
+)
+from tsunagu.lib.textnorm import normalize
+from tsunagu.records.access import can_read_notes, get_record_for_user
+from tsunagu.records.forms import RecordForm, initial_for, target_value
+from tsunagu.records.models import AgencyAction, Category, ConsulterType, SupportRecord
+from tsunagu.records.queries import parse_filter, years_with_records
+from tsunagu.records.services import (
+    TRASH_DAYS,
+    EditConflict,
+    create_record,
+    delete_record,
+    log_note_read,
+    purge_record,
+    restore_record,
+    update_record,
+)
+
+PAGE_SIZE = 50
+LAST_PLACE_KEY = "records.last_place"
+
+
+def _fiscal_year_from(value: Any) -> int:
+    try:
+        return fiscal_year_of(parse_date(value)) if value else current_fiscal_year()
+    except DateParseError:
+        return current_fiscal_year()
+
+
+def _form_context(form: RecordForm, **extra: Any) -> dict[str, Any]:
+    """What the entry template needs besides the form: categories grouped by type."""
+    categories = form.fields["categories"].queryset  # type: ignore[attr-defined]
+    by_type: dict[int, list[Category]] = {}
+    for category in categories:
+        by_type.setdefault(category.consulter_type_id, []).append(category)
+    chosen = {str(pk) for pk in (form["categories"].value() or [])}
+    groups = [
+        {
+            "type": consulter_type,
+            "categories": [(c, str(c.pk) in chosen) for c in by_type.get(consulter_type.pk, [])],
+        }
+        for consulter_type in ConsulterType.objects.filter(active=True)
+    ]
+    return {
+        "form": form,
+        "fiscal_year": form.fiscal_year,
+        "fiscal_year_label": fiscal_year_label(form.fiscal_year),
+        "category_groups": groups,
+        "agency_actions": AgencyAction.choices,
+        "chosen_agencies": form.chosen_agencies(),
+        "target_label": form.target_label(),
+        **extra,
+    }
+
+
+@staff_required
+def record_new(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        form = RecordForm(request.POST, fiscal_year=_fiscal_year_from(request.POST.get("date")))
+        if form.is_valid():
+            try:
+                record = create_record(by=user, data=form.record_data())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                request.session[LAST_PLACE_KEY] = record.place
+                messages.success(
+                    request,
+                    f"{western_date_label(record.date)}の記録（{record.activity_kind.name}）を保存しました。",
+                )
+                if "continue" in request.POST:
+                    shared = QueryDict(mutable=True)
+                    shared.update(
+                        {
+                            "date": record.date.isoformat(),
+                            "place": record.place,
+                            "target": target_value(record.target),
+                            "activity_kind": str(record.activity_kind_id),
+                            "staff": str(record.staff_id or ""),
+                        }
+                    )
+                    return redirect(f"{reverse('records:new')}?{shared.urlencode()}")
+                return redirect("records:detail", pk=record.pk)
+    else:
+        initial = initial_for(user, request.session.get(LAST_PLACE_KEY))
+        initial.update({k: v for k, v in request.GET.items() if k in RecordForm.base_fields})
+        form = RecordForm(initial=initial, fiscal_year=_fiscal_year_from(initial.get("date")))
+    return render(request, "records/record_form.html", _form_context(form, title="記録の入力"))
+
+
+@staff_required
+@require_POST
+def record_choices(request: HttpRequest) -> HttpResponse:
+    """The entry screen redrawn for the fiscal year of a newly typed date (htmx).
+
+    The lists of activity kinds and categories are yearly, so a date in another year
+    needs other choices. Posted, not put in a URL: the form holds the note."""
+    initial: dict[str, Any] = {key: request.POST.get(key) for key in RecordForm.base_fields}
+    initial["categories"] = request.POST.getlist("categories")
+    form = RecordForm(initial=initial, fiscal_year=_fiscal_year_from(request.POST.get("date")))
+    return render(request, "records/record_form.html", _form_context(form, title="記録の入力"))
+
+
+def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for_user(request, pk, write=True)
+    user: User = request.user  # type: ignore[assignment]
+    conflict = None
+    if request.method == "POST":
+        form = RecordForm(
+            request.POST,
+            fiscal_year=_fiscal_year_from(request.POST.get("date")),
+            instance_staff=record.staff,
+        )
+        if form.is_valid():
+            try:
+                update_record(
+                    by=user,
+                    record=record,
+                    data=form.record_data(),
+                    expected_version=form.cleaned_data["version"] or 0,
+                )
+            except EditConflict as error:
+                conflict = error
+                form.add_error(None, error)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "記録を保存しました。")
+                return redirect("records:detail", pk=record.pk)
+    else:
+        form = RecordForm(
+            initial=_initial_from(record),
+            fiscal_year=record.fiscal_year,
+            instance_staff=record.staff,
+        )
+        log_note_read(by=user, record=record)
+    return render(
+        request,
+        "records/record_form.html",
+        _form_context(form, title="記録の編集", record=record, conflict=conflict),
+    )
+
+
+def _initial_from(record: SupportRecord) -> dict[str, Any]:
+    return {
+        "date": record.date.isoformat(),
+        "time": record.time,
+        "duration_minutes": record.duration_minutes,
+        "staff": record.staff_id,
+        "activity_kind": record.activity_kind_id,
+        "place": record.place,
+        "target": target_value(record.target),
+        "zone": record.zone_id,
+        "region": record.region_id,
+        "consulter_type": record.consulter_type_id,
+        "categories": [c.pk for c in record.categories.all()],
+        "agencies": ",".join(
+            f"{link.agency_id}:{link.action}" for link in record.agency_links.all()
+        ),
+        "initiated": record.initiated,
+        "consent": record.consent,
+        "note": record.note,
+        "follow_up": record.follow_up,
+        "follow_up_due": record.follow_up_due.isoformat() if record.follow_up_due else "",
+        "version": record.version,
+    }
+
+
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for_user(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    show_note = can_read_notes(user)
+    if show_note and record.note:
+        log_note_read(by=user, record=record)
+    return render(request, "records/record_detail.html", {"record": record, "show_note": show_note})
+
+
+@require_POST
+def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for_user(request, pk, write=True)
+    delete_record(by=request.user, record=record)  # type: ignore[arg-type]
+    messages.success(request, f"記録をごみ箱に移しました。{TRASH_DAYS}日間は管理者が元に戻せます。")
+    return redirect("records:list")
+
+
+def record_list(request: HttpRequest) -> HttpResponse:
+    user = require_role(request.user, Role.VIEWER)
+    record_filter = parse_filter(request.GET)
+    for error in record_filter.errors:
+        messages.error(request, error)
+    records = record_filter.apply(
+        SupportRecord.objects.alive(), search_notes=can_read_notes(user), today=timezone.localdate()
+    )
+    download = request.GET.get("download")
+    if download in ("xlsx", "csv"):
+        return _download(request, records, download, record_filter.fiscal_year)
+    page = Paginator(records.with_related(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/record_list.html",
+        {
+            "page": page,
+            "filter": record_filter,
+            "choices": record_filter.choices(),
+            "years": [(fy, fiscal_year_label(fy)) for fy in years_with_records()],
+            "fiscal_year_label": fiscal_year_label(record_filter.fiscal_year),
+            "can_search_notes": can_read_notes(user),
+            "query_string": request.GET.urlencode(),
+        },
+    )
+
+
+def _download(request: HttpRequest, records: Any, fmt: str, fiscal_year: int) -> HttpResponse:
+    require_role(request.user, Role.STAFF)
+    try:
+        from tsunagu.transfer.exporters import records_download_response
+    except ImportError:  # pragma: no cover - the transfer app is being built alongside
+        messages.error(request, "出力の機能はまだ使えません。")
+        return redirect("records:list")
+    return records_download_response(records, fmt, f"支援記録_{fiscal_year_label(fiscal_year)}")
+
+
+@admin_required
+def trash(request: HttpRequest) -> HttpResponse:
+    records = (
+        SupportRecord.objects.in_trash()
+        .with_related()
+        .select_related("deleted_by")
+        .order_by("-deleted_at")
+    )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "records/trash.html", {"page": page, "trash_days": TRASH_DAYS})
+
+
+@require_POST
+def record_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for_user(request, pk, trash=True)
+    restore_record(by=request.user, record=record)  # type: ignore[arg-type]
+    messages.success(request, f"{western_date_label(record.date)}の記録を元に戻しました。")
+    return redirect("records:trash")
+
+
+@require_POST
+def record_purge(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for_user(request, pk, trash=True)
+    purge_record(by=request.user, record=record)  # type: ignore[arg-type]
+    messages.success(request, "記録を完全に削除しました。この操作は元に戻せません。")
+    return redirect("records:trash")
+
+
+def lookup(request: HttpRequest, source: str) -> JsonResponse:
+    """Names matching what the user typed, on the normalised text (kana, width)."""
+    require_role(request.user, Role.STAFF)
+    key = normalize(request.GET.get("q", ""))
+    results: list[dict[str, str]] = []
+    if source == "targets":
+        groups = ActivityGroup.objects.active().select_related("kind", "region", "zone")
+        regions = Region.objects.active().select_related("zone")
+        if key:
+            groups = groups.filter(name_key__contains=key)
+            regions = regions.filter(name_key__contains=key)
+        results += [
+            {"value": f"r:{r.pk}", "label": r.name, "hint": f"地域社協・{r.zone.name}"}
+            for r in regions[:10]
+        ]
+        results += [
+            {
+                "value": f"g:{g.pk}",
+                "label": g.name,
+                "hint": f"{g.kind.name}・{(g.region or g.zone).name}",
+            }
+            for g in groups[:15]
+        ]
+    elif source == "agencies":
+        agencies = Agency.objects.active().select_related("group")
+        if key:
+            agencies = agencies.filter(Q(name_key__contains=key) | Q(group__name_key__contains=key))
+        results = [
+            {
+                "value": str(a.pk),
+                "label": a.name,
+                "hint": a.group.name if a.group.name != a.name else "",
+            }
+            for a in agencies[:15]
+        ]
+    return JsonResponse({"results": results})
