@@ -123,6 +123,7 @@ class ConsultationFieldsMixin(forms.Form):
         required=False,
         empty_label="相談ではない",
         widget=forms.RadioSelect,
+        blank=True,
     )
     categories = forms.ModelMultipleChoiceField(
         label="相談内容",
@@ -334,7 +335,7 @@ class ConsultationForm(ConsultationFieldsMixin):
         self.setup_consultation(fiscal_year)
         consulter_type = self.fields["consulter_type"]
         assert isinstance(consulter_type, forms.ModelChoiceField)
-        consulter_type.empty_label = "（この行は使わない）"
+        consulter_type.empty_label = "（この行は使わない）"  # type: ignore[assignment,unused-ignore]
 
     def is_blank(self) -> bool:
         data = self.cleaned_data

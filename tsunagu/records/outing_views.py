@@ -57,6 +57,8 @@ def outing_new(request: HttpRequest) -> HttpResponse:
                 return redirect("records:list")
     else:
         initial = initial_for(user, request.session.get(LAST_PLACE_KEY))
+        if request.GET.get("date"):
+            initial["date"] = request.GET["date"]
         fiscal_year = _fiscal_year_from(initial["date"])
         form = OutingForm(initial=initial, fiscal_year=fiscal_year)
         formset = ConsultationFormSet(prefix="c", fiscal_year=fiscal_year)  # type: ignore[call-arg]

@@ -207,8 +207,6 @@ FIELD_LABELS = {
 
 
 def _show(name: str, value: Any) -> str:
-    if name == "note":
-        return "（メモの内容）" if value else "（空）"
     if value is None or value == "" or value == []:
         return "（空）"
     if isinstance(value, bool):
@@ -229,10 +227,7 @@ def describe_differences(
     rows = []
     for name, label in FIELD_LABELS.items():
         if saved.get(name) != proposed.get(name):
-            if name == "note":
-                rows.append((label, "別の内容に変更されています", "あなたの入力した内容"))
-            else:
-                rows.append((label, _show(name, saved.get(name)), _show(name, proposed.get(name))))
+            rows.append((label, _show(name, saved.get(name)), _show(name, proposed.get(name))))
     return rows
 
 

@@ -217,12 +217,15 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
-  document.addEventListener("htmx:afterSwap", function (e) {
-    var form = e.target.closest("[data-record-form]");
+  // htmx fires htmx:load for the page and for every swapped-in fragment.
+  document.addEventListener("htmx:load", function (e) {
+    var elt = e.detail.elt;
+    if (elt.matches && elt.matches("[data-record-form]")) { init(elt.parentNode); return; }
+    if (elt.querySelector && elt.querySelector("[data-record-form]")) { init(elt); return; }
+    var form = elt.closest && elt.closest("[data-record-form]");
     if (form) {
       initConsultation(form);
-      form.querySelectorAll("[data-combobox]").forEach(initCombobox);
+      elt.querySelectorAll("[data-combobox]").forEach(initCombobox);
       initArea(form);
     }
   });
