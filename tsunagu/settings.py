@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tsunagu.directory",
     "tsunagu.records",
     "tsunagu.transfer",
+    "tsunagu.reports",
 ]
 
 MIDDLEWARE = [

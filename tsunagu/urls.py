@@ -15,6 +15,7 @@ urlpatterns = [
     path("records/", include("tsunagu.records.urls")),
     path("categories/", include("tsunagu.records.category_urls")),
     path("transfer/", include("tsunagu.transfer.urls")),
+    path("reports/", include("tsunagu.reports.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("django-admin/", admin.site.urls),
 ]

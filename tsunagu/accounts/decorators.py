@@ -16,6 +16,14 @@ from tsunagu.accounts.models import Role, User
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind login: `request.user` is a real account.
+
+    LoginRequiredMiddleware guarantees it for every view but the login page."""
+
+    user: User
+
+
 def require_role(user: Any, role: Role) -> User:
     """Return the user if it holds `role` (or a stronger one), else raise 403."""
     if not isinstance(user, User) or not user.is_authenticated:

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.access import get_user_for_user
-from tsunagu.accounts.decorators import admin_required
+from tsunagu.accounts.decorators import AuthenticatedRequest, admin_required
 from tsunagu.accounts.forms import LoginForm, NewUserForm, PasswordForm, UserForm
 from tsunagu.accounts.models import User
 from tsunagu.accounts.services import create_user, set_user_active, set_user_password, update_user
@@ -19,47 +19,47 @@ class LoginView(auth_views.LoginView):
 
 
 @admin_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     users = User.objects.prefetch_related("zones").order_by("-is_active", "last_name", "username")
     return render(request, "accounts/user_list.html", {"users": users})
 
 
 @admin_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = NewUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = create_user(by=request.user, form=form)  # type: ignore[arg-type]
+        user = create_user(by=request.user, form=form)
         messages.success(request, f"職員アカウント「{user.display_name}」を作成しました。")
         return redirect("accounts:list")
     return render(request, "accounts/user_form.html", {"form": form})
 
 
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_user_for_user(request, pk)
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        update_user(by=request.user, form=form)  # type: ignore[arg-type]
+        update_user(by=request.user, form=form)
         messages.success(request, f"職員アカウント「{user.display_name}」を保存しました。")
         return redirect("accounts:list")
     return render(request, "accounts/user_form.html", {"form": form, "object": user})
 
 
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_user_for_user(request, pk)
     form = PasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        set_user_password(by=request.user, user=user, password=form.cleaned_data["new_password1"])  # type: ignore[arg-type]
+        set_user_password(by=request.user, user=user, password=form.cleaned_data["new_password1"])
         messages.success(request, f"「{user.display_name}」のパスワードを設定しました。")
         return redirect("accounts:list")
     return render(request, "accounts/password_form.html", {"form": form, "object": user})
 
 
 @require_POST
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_user_for_user(request, pk)
     active = request.POST.get("active") == "1"
     try:
-        set_user_active(by=request.user, user=user, active=active)  # type: ignore[arg-type]
+        set_user_active(by=request.user, user=user, active=active)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

@@ -13,6 +13,22 @@ ACTION_LABELS: dict[str, str] = {
     "directory.entry.updated": "マスタを変更しました",
     "directory.entry.deactivated": "マスタを無効にしました",
     "directory.entry.activated": "マスタを有効に戻しました",
+    "records.record.created": "支援記録を登録しました",
+    "records.record.updated": "支援記録を変更しました",
+    "records.record.deleted": "支援記録を削除しました（ごみ箱へ）",
+    "records.record.restored": "支援記録をごみ箱から元に戻しました",
+    "records.record.purged": "支援記録を完全に削除しました",
+    "records.note.read": "支援記録のメモを閲覧しました",
+    "reports.year.closed": "年度を締めました（公表値を保存）",
+    "reports.year.reopened": "年度の締めを解除しました",
+    "reports.baseline.imported": "過去の集計値を取り込みました",
+    "records.demo_loaded": "デモ用の支援記録を読み込みました",
+    "categories.year.started": "前年度の一覧を写して新しい年度の一覧を作りました",
+    "categories.list.saved": "分類の一覧を保存しました",
+    "categories.entry.split": "分類を分割しました",
+    "categories.entry.merged": "分類を統合しました",
+    "categories.consulter_type.created": "相談者区分を追加しました",
+    "categories.consulter_type.updated": "相談者区分を変更しました",
 }
 
 

@@ -2,11 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ForeignKey, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import admin_required, require_role
+from tsunagu.accounts.decorators import AuthenticatedRequest, admin_required, require_role
 from tsunagu.accounts.models import Role
 from tsunagu.directory.access import get_entry_for_user
 from tsunagu.directory.entities import ENTITIES, get_entity
@@ -16,13 +16,13 @@ from tsunagu.lib.textnorm import normalize
 PAGE_SIZE = 50
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     require_role(request.user, Role.VIEWER)
     entities = [(entity, entity.model._default_manager.count()) for entity in ENTITIES.values()]
     return render(request, "directory/index.html", {"entities": entities})
 
 
-def entry_list(request: HttpRequest, slug: str) -> HttpResponse:
+def entry_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     require_role(request.user, Role.VIEWER)
     entity = get_entity(slug)
     rows = entity.queryset()
@@ -63,12 +63,12 @@ def entry_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @admin_required
-def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
+def entry_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     entity = get_entity(slug)
     form = entity.form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            obj = save_entry(by=request.user, form=form)  # type: ignore[arg-type]
+            obj = save_entry(by=request.user, form=form)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -77,13 +77,13 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "directory/entry_form.html", {"entity": entity, "form": form})
 
 
-def entry_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def entry_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     entity = get_entity(slug)
     obj = get_entry_for_user(request, entity, pk, write=True)
     form = entity.form(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
-            obj = save_entry(by=request.user, form=form)  # type: ignore[arg-type]
+            obj = save_entry(by=request.user, form=form)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -95,14 +95,14 @@ def entry_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-def entry_set_active(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def entry_set_active(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     entity = get_entity(slug)
     obj = get_entry_for_user(request, entity, pk, write=True)
     if not entity.has_active_flag:
         messages.error(request, f"{entity.title}は無効にできません。")
         return redirect("directory:list", slug=slug)
     active = request.POST.get("active") == "1"
-    set_entry_active(by=request.user, entry=obj, active=active)  # type: ignore[arg-type]
+    set_entry_active(by=request.user, entry=obj, active=active)
     if active:
         messages.success(request, f"{entity.title}「{obj}」を有効に戻しました。")
     else:

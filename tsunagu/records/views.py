@@ -4,13 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import admin_required, require_role, staff_required
+from tsunagu.accounts.decorators import (
+    AuthenticatedRequest,
+    admin_required,
+    require_role,
+    staff_required,
+)
 from tsunagu.accounts.models import Role, User
 from tsunagu.directory.models import ActivityGroup, Agency, Region
 from tsunagu.lib.fiscal import (
@@ -75,8 +80,8 @@ def _form_context(form: RecordForm, **extra: Any) -> dict[str, Any]:
 
 
 @staff_required
-def record_new(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def record_new(request: AuthenticatedRequest) -> HttpResponse:
+    user: User = request.user
     if request.method == "POST":
         form = RecordForm(request.POST, fiscal_year=_fiscal_year_from(request.POST.get("date")))
         if form.is_valid():
@@ -112,7 +117,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def record_choices(request: HttpRequest) -> HttpResponse:
+def record_choices(request: AuthenticatedRequest) -> HttpResponse:
     """The entry screen redrawn for the fiscal year of a newly typed date (htmx).
 
     The lists of activity kinds and categories are yearly, so a date in another year
@@ -123,9 +128,9 @@ def record_choices(request: HttpRequest) -> HttpResponse:
     return render(request, "records/record_form.html", _form_context(form, title="記録の入力"))
 
 
-def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, write=True)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     conflict = None
     if request.method == "POST":
         form = RecordForm(
@@ -188,9 +193,9 @@ def _initial_from(record: SupportRecord) -> dict[str, Any]:
     }
 
 
-def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def record_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     show_note = can_read_notes(user)
     if show_note and record.note:
         log_note_read(by=user, record=record)
@@ -198,14 +203,14 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def record_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, write=True)
-    delete_record(by=request.user, record=record)  # type: ignore[arg-type]
+    delete_record(by=request.user, record=record)
     messages.success(request, f"記録をごみ箱に移しました。{TRASH_DAYS}日間は管理者が元に戻せます。")
     return redirect("records:list")
 
 
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: AuthenticatedRequest) -> HttpResponse:
     user = require_role(request.user, Role.VIEWER)
     record_filter = parse_filter(request.GET)
     for error in record_filter.errors:
@@ -232,7 +237,9 @@ def record_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _download(request: HttpRequest, records: Any, fmt: str, fiscal_year: int) -> HttpResponse:
+def _download(
+    request: AuthenticatedRequest, records: Any, fmt: str, fiscal_year: int
+) -> HttpResponse:
     require_role(request.user, Role.STAFF)
     try:
         from tsunagu.transfer.exporters import records_download_response
@@ -243,7 +250,7 @@ def _download(request: HttpRequest, records: Any, fmt: str, fiscal_year: int) ->
 
 
 @admin_required
-def trash(request: HttpRequest) -> HttpResponse:
+def trash(request: AuthenticatedRequest) -> HttpResponse:
     records = (
         SupportRecord.objects.in_trash()
         .with_related()
@@ -255,22 +262,22 @@ def trash(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def record_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def record_restore(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, trash=True)
-    restore_record(by=request.user, record=record)  # type: ignore[arg-type]
+    restore_record(by=request.user, record=record)
     messages.success(request, f"{western_date_label(record.date)}の記録を元に戻しました。")
     return redirect("records:trash")
 
 
 @require_POST
-def record_purge(request: HttpRequest, pk: int) -> HttpResponse:
+def record_purge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, trash=True)
-    purge_record(by=request.user, record=record)  # type: ignore[arg-type]
+    purge_record(by=request.user, record=record)
     messages.success(request, "記録を完全に削除しました。この操作は元に戻せません。")
     return redirect("records:trash")
 
 
-def lookup(request: HttpRequest, source: str) -> JsonResponse:
+def lookup(request: AuthenticatedRequest, source: str) -> JsonResponse:
     """Names matching what the user typed, on the normalised text (kana, width)."""
     require_role(request.user, Role.STAFF)
     key = normalize(request.GET.get("q", ""))

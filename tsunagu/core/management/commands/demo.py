@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from tsunagu.directory.demo import DEMO_PASSWORD, USERS, load_directory
+from tsunagu.lib.fiscal import fiscal_year_label
+from tsunagu.records.demo import load_records
 
 
 class Command(BaseCommand):
@@ -12,7 +14,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             load_directory()
+            records = load_records()
         self.stdout.write(self.style.SUCCESS("デモデータを読み込みました。"))
+        if records:
+            years = "、".join(f"{fiscal_year_label(fy)} {n:,}件" for fy, n in records.items())
+            self.stdout.write(f"支援記録：{years}")
+        else:
+            self.stdout.write("支援記録：読み込み済みのため追加していません。")
         self.stdout.write("デモ用のログイン（パスワードはすべて " + DEMO_PASSWORD + "）：")
         for username, last, first, role in USERS:
             self.stdout.write(f"  {username:<10} {last} {first}（{role.label}）")

@@ -1,0 +1,588 @@
+"""Reading and writing the tables councils keep in Excel: .xlsx and CSV, no Django.
+
+Reading streams: a `Table` can be iterated several times (an import validates every row,
+then saves in a second pass) without holding the rows in memory. Every problem is a
+`RowError` with the row number as the spreadsheet shows it (the header is row 1), so the
+person fixing the file can find the cell.
+
+Writing follows what Japanese office users expect (see DOMAIN.md): CSV in UTF-8 with a
+BOM, CRLF and every field quoted; .xlsx with a bold header repeated on every printed page,
+A4 portrait fitted to the page width.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import PurePath
+from typing import Any
+
+__all__ = [
+    "Cell",
+    "Row",
+    "RowError",
+    "SizedRows",
+    "Table",
+    "TableError",
+    "cell_text",
+    "read_table",
+    "sheet_names",
+    "table_format",
+    "write_csv",
+    "write_xlsx",
+]
+
+Cell = str | int | float | bool | date | time | timedelta | None
+
+BOM = b"\xef\xbb\xbf"
+_CHUNK = 1 << 20
+# A text that Excel would run as a formula when it opens a CSV (CSV injection); the
+# writer protects it with a leading apostrophe and the reader takes that off again.
+_CSV_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_CSV_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+# Characters XML 1.0 cannot hold; openpyxl refuses them (text pasted from Word has \x0b).
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_EMPTY = "ファイルが空です。"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem, placed as precisely as known: row (header = 1) and column header."""
+
+    row: int | None
+    column: str | None
+    message: str
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        place = "".join(
+            [
+                f"シート「{self.sheet}」" if self.sheet else "",
+                f"{self.row}行目" if self.row else "",
+                f"「{self.column}」" if self.column else "",
+            ]
+        )
+        return f"{place}：{self.message}" if place else self.message
+
+
+class TableError(ValueError):
+    """A file that cannot be read as the expected table; `errors` says every reason."""
+
+    def __init__(self, errors: Sequence[RowError] | str) -> None:
+        self.errors: list[RowError] = (
+            [RowError(None, None, errors)] if isinstance(errors, str) else list(errors)
+        )
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@dataclass(frozen=True)
+class Row:
+    """A data row: values keyed by header; `errors` for cells that could not be read."""
+
+    number: int
+    values: dict[str, Cell]
+    errors: tuple[RowError, ...] = field(default=())
+
+    def get(self, column: str) -> Cell:
+        return self.values.get(column)
+
+    def text(self, column: str) -> str:
+        return cell_text(self.values.get(column))
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as text: "" for empty, 3 for 3.0, 2020-04-01 for a date."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "〇" if value else ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() != time() else f"{value:%Y-%m-%d}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _clean_text(text: str) -> str:
+    # Excel writes a line break inside a cell as \n; a CSV may carry \r\n or \r.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def _header_name(value: Cell) -> str:
+    return unicodedata.normalize("NFKC", cell_text(value)).strip()
+
+
+def table_format(filename: str) -> str:
+    """"csv" or "xlsx", from the file name; anything else is refused in Japanese."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".xls":
+        raise TableError(
+            "古い形式の Excel ファイル（.xls）は読めません。Excel で「名前を付けて保存」から"
+            "「Excel ブック（.xlsx）」を選んで保存し直してください。"
+        )
+    raise TableError("Excel ファイル（.xlsx）か CSV ファイル（.csv）を選んでください。")
+
+
+# --- CSV -----------------------------------------------------------------------------
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether all of data decodes, checked in chunks so no copy of the text is kept."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        for start in range(0, len(data), _CHUNK):
+            decoder.decode(data[start : start + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _csv_encoding(data: bytes) -> str:
+    if data.startswith(BOM):
+        return "utf-8-sig"
+    if _decodes(data, "utf-8"):
+        return "utf-8"
+    # Never shift_jis: it cannot decode 髙 and turns ～ into 〜.
+    if _decodes(data, "cp932"):
+        return "cp932"
+    raise TableError(
+        "文字コードを判別できません（UTF-8 または Shift_JIS(CP932) で保存してください）。"
+    )
+
+
+def _csv_cell(text: str) -> Cell:
+    if _CSV_ESCAPED.match(text):
+        text = text[1:]
+    cleaned = _clean_text(text)
+    return cleaned or None
+
+
+def _csv_rows(data: bytes, encoding: str) -> Iterator[tuple[int, list[Cell], list[RowError]]]:
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(stream, strict=False)
+    number = 0
+    while True:
+        number += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            limit = csv.field_size_limit()
+            if "field larger than field limit" in str(error):
+                message = f"一つのセルの文字数が多すぎます（{limit:,}文字まで）。"
+            else:
+                message = f"CSV として読めません（{error}）。"
+            raise TableError([RowError(number, None, message)]) from error
+        yield number, [_csv_cell(text) for text in raw], []
+
+
+# --- xlsx ----------------------------------------------------------------------------
+
+
+def _load_workbook(data: bytes) -> Any:
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise TableError(
+            "Excel ファイルとして開けません。ファイルが壊れていないか、"
+            ".xlsx 形式で保存されているか確かめてください。"
+        ) from error
+
+
+def sheet_names(data: bytes) -> list[str]:
+    """The sheet names of an .xlsx file, in the order of the workbook."""
+    if not data:
+        raise TableError(_EMPTY)
+    workbook = _load_workbook(data)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _merged_ranges(data: bytes, worksheet_path: str) -> list[str]:
+    """Merged ranges of a sheet, found in its XML: read-only openpyxl does not see them.
+
+    The XML is scanned in chunks (mergeCells come after all the cell data), so a large
+    sheet costs no memory."""
+    found: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(worksheet_path) as xml:
+        tail = b""
+        while chunk := xml.read(_CHUNK):
+            buffer = tail + chunk
+            last_end = 0
+            # A plain substring search first: the regex is slow on megabytes of cells.
+            for match in _MERGE.finditer(buffer) if b"mergeCell" in buffer else ():
+                found.append(match.group(1).decode("ascii"))
+                last_end = match.end()
+            # Keep a tail long enough for a tag cut at the chunk boundary, but never a
+            # tag that was already counted.
+            tail = buffer[max(last_end, len(buffer) - 200) :]
+    return found
+
+
+def _xlsx_cell(cell: Any, number: int, errors: list[RowError]) -> Cell:
+    value = cell.value
+    if value is None:
+        return None
+    kind = cell.data_type
+    if kind == "s":
+        return _clean_text(value) or None
+    coordinate = getattr(cell, "coordinate", "")
+    if kind == "f":
+        errors.append(
+            RowError(
+                number,
+                None,
+                f"セル{coordinate}が数式です。数式は取り込めません。"
+                "「値の貼り付け」で値に置き換えてください。",
+            )
+        )
+        return None
+    if kind == "e":
+        errors.append(RowError(number, None, f"セル{coordinate}がエラー（{value}）になっています。"))
+        return None
+    if isinstance(value, str):
+        return _clean_text(value) or None
+    if isinstance(value, (int, float, date, time, timedelta)):
+        return value
+    return _clean_text(str(value)) or None
+
+
+def _open_sheet(data: bytes, sheet: str | None) -> Any:
+    """The read-only worksheet, refused when it has merged cells.
+
+    Loading is done once per table: openpyxl reads the whole sheet on load when the file
+    does not state its used range (openpyxl's own write-only files do not)."""
+    workbook = _load_workbook(data)
+    if sheet is None:
+        worksheet = workbook.worksheets[0]
+    elif sheet in workbook.sheetnames:
+        worksheet = workbook[sheet]
+    else:
+        shown = "、".join(f"「{name}」" for name in workbook.sheetnames)
+        raise TableError(f"シート「{sheet}」がありません（このファイルのシート：{shown}）。")
+    merged = _merged_ranges(data, worksheet._worksheet_path)
+    if merged:
+        raise TableError(
+            [
+                RowError(
+                    None,
+                    None,
+                    f"シート「{worksheet.title}」のセル{ref}が結合されています。"
+                    "結合を解除し、各セルに値を入れてください。",
+                )
+                for ref in merged
+            ]
+        )
+    # Some programs write a wrong used range; read-only mode would trust it.
+    worksheet.reset_dimensions()
+    return worksheet
+
+
+def _xlsx_rows(worksheet: Any) -> Iterator[tuple[int, list[Cell], list[RowError]]]:
+    for number, cells in enumerate(worksheet.iter_rows(min_row=1), start=1):
+        errors: list[RowError] = []
+        values = [_xlsx_cell(cell, number, errors) for cell in cells]
+        yield number, values, errors
+
+
+# --- reading -------------------------------------------------------------------------
+
+RawRows = Iterator[tuple[int, list[Cell], list[RowError]]]
+
+
+class Table:
+    """The rows of one sheet or CSV file under a checked header. Iterate as often as needed."""
+
+    def __init__(
+        self,
+        open_rows: Callable[[], RawRows],
+        headers: list[str],
+        sheet: str | None,
+    ) -> None:
+        self._open_rows = open_rows
+        self.headers = tuple(h for h in headers if h)
+        self.sheet = sheet
+        self._positions = headers
+
+    def __iter__(self) -> Iterator[Row]:
+        rows = self._open_rows()
+        next(rows, None)  # the header
+        for number, values, errors in rows:
+            row = self._row(number, values, errors)
+            if row is not None:
+                yield row
+
+    def _row(self, number: int, values: list[Cell], errors: list[RowError]) -> Row | None:
+        if not errors and all(v is None for v in values):
+            return None
+        named: dict[str, Cell] = {}
+        for position, value in enumerate(values):
+            header = self._positions[position] if position < len(self._positions) else ""
+            if header:
+                named[header] = value
+            elif value is not None:
+                errors.append(
+                    RowError(
+                        number,
+                        None,
+                        f"{_column_letter(position)}列に見出しがないのに値「{cell_text(value)}」があります。"
+                        "見出しを書くか、値を消してください。",
+                    )
+                )
+        return Row(number, named, tuple(errors))
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _check_headers(
+    headers: list[str], columns: Sequence[str] | None, required: Sequence[str]
+) -> list[RowError]:
+    errors: list[RowError] = []
+    named = [h for h in headers if h]
+    if not named:
+        return [RowError(1, None, "1行目が空です。1行目に見出し（列の名前）を書いてください。")]
+    for name, count in Counter(named).items():
+        if count > 1:
+            errors.append(RowError(1, name, f"見出し「{name}」が{count}回あります。"))
+    if columns is not None:
+        unknown = [h for h in dict.fromkeys(named) if h not in columns]
+        if unknown:
+            errors.append(
+                RowError(
+                    1,
+                    None,
+                    "使えない見出しがあります："
+                    + "、".join(f"「{h}」" for h in unknown)
+                    + "。使える見出しは "
+                    + "、".join(columns)
+                    + " です。",
+                )
+            )
+    missing = [c for c in required if c not in named]
+    if missing:
+        errors.append(
+            RowError(
+                1, None, "必要な見出しがありません：" + "、".join(f"「{c}」" for c in missing) + "。"
+            )
+        )
+    return errors
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    sheet: str | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+    required: Sequence[str] = (),
+) -> Table:
+    """Open a .xlsx sheet (the first one unless named) or a CSV file and check its header.
+
+    Headers are compared after NFKC and trimming, in any order. `columns` lists the
+    headers allowed (None: any), `required` those that must be there. Raises TableError
+    for an unreadable, empty or header-only file and for a bad header; problems inside
+    data rows come with each `Row` as it is read.
+    """
+    fmt = table_format(filename)
+    if not data.strip() or data.strip() == BOM:
+        raise TableError(_EMPTY)
+    if fmt == "csv":
+        encoding = _csv_encoding(data)
+
+        def open_rows() -> RawRows:
+            return _csv_rows(data, encoding)
+
+        rows = open_rows()
+    else:
+        worksheet = _open_sheet(data, sheet)
+
+        def open_rows() -> RawRows:
+            return _xlsx_rows(worksheet)
+
+        rows = open_rows()
+    first = next(rows, None)
+    if first is None:
+        raise TableError(_EMPTY)
+    number, header_cells, header_errors = first
+    if header_errors:
+        raise TableError(header_errors)
+    headers = [_header_name(value) for value in header_cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers and all(v is None for _, values, _ in rows for v in values):
+        raise TableError(_EMPTY)
+    # Compare in NFKC, but key the rows by the caller's spelling of each column.
+    canonical = {_header_name(c): c for c in [*(columns or ()), *required]}
+    errors = _check_headers(
+        headers,
+        None if columns is None else [_header_name(c) for c in columns],
+        [_header_name(c) for c in required],
+    )
+    if errors:
+        raise TableError(errors)
+    table = Table(open_rows, [canonical.get(h, h) for h in headers], sheet)
+    # The whole file is not read here: the first data row is enough to tell it exists.
+    if next(iter(table), None) is None:
+        raise TableError("見出し行だけで、データの行がありません。")
+    return table
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def _csv_text(value: Cell) -> str:
+    if isinstance(value, str):
+        return "'" + value if _CSV_FORMULA.match(value) else value
+    return cell_text(value)
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """CSV for Excel: UTF-8 with a BOM, CRLF, every field quoted."""
+    buffer = io.BytesIO()
+    buffer.write(BOM)
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    writer = csv.writer(stream, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow([_csv_text(h) for h in headers])
+    for row in rows:
+        writer.writerow([_csv_text(v) for v in row])
+    stream.flush()
+    return buffer.getvalue()
+
+
+class SizedRows:
+    """Rows produced lazily whose number is known beforehand (e.g. a queryset's count)."""
+
+    def __init__(self, rows: Iterable[Sequence[Cell]], count: int) -> None:
+        self.rows = rows
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Sequence[Cell]]:
+        return iter(self.rows)
+
+
+def _display_width(value: Cell) -> int:
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    text = cell_text(value)
+    longest = max(text.split("\n"), key=len, default="")
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
+
+
+_WIDTH_SAMPLE = 200
+_MAX_WIDTH = 60
+
+
+def _write_sheet(
+    workbook: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]]
+) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet = workbook.create_sheet(title=title)
+    if isinstance(rows, Sized):
+        # The used range, written before the rows: without it a read-only reader (openpyxl
+        # among them) has to scan the whole sheet just to open the file.
+        last = f"{get_column_letter(max(1, len(headers)))}{len(rows) + 1}"
+        sheet.calculate_dimension = lambda: f"A1:{last}"
+    iterator = iter(rows)
+    # Column widths must be set before the first row is written: guess from a sample.
+    sample = [list(row) for _, row in zip(range(_WIDTH_SAMPLE), iterator, strict=False)]
+    for position, header in enumerate(headers):
+        widest = max(
+            [_display_width(header), *(_display_width(r[position]) for r in sample if position < len(r))]
+        )
+        letter = get_column_letter(position + 1)
+        sheet.column_dimensions[letter].width = min(_MAX_WIDTH, max(6, widest + 2))
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=_XML_ILLEGAL.sub("", header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+
+    def cells(row: Sequence[Cell]) -> list[Any]:
+        out: list[Any] = []
+        for value in row:
+            if isinstance(value, str):
+                text = _XML_ILLEGAL.sub("", value)
+                if text.startswith("=") or "\n" in text:
+                    # Text, never a formula; line breaks shown inside the cell.
+                    cell = WriteOnlyCell(sheet, value=text)
+                    cell.data_type = "s"
+                    if "\n" in text:
+                        cell.alignment = wrap
+                    out.append(cell)
+                else:
+                    out.append(text)
+            elif isinstance(value, bool):
+                out.append("〇" if value else None)
+            else:
+                out.append(value)
+        return out
+
+    for row in sample:
+        sheet.append(cells(row))
+    for row in iterator:
+        sheet.append(cells(row))
+
+
+def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
+    """An .xlsx workbook, one sheet per (title, headers, rows); rows are consumed lazily.
+
+    Give rows a len() (a list, or `SizedRows`) when it is known: the file then states its
+    used range and opens quickly in any reader."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        _write_sheet(workbook, title, headers, rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,352 @@
+"""The report of one fiscal year from the database: a handful of GROUP BY queries,
+whatever the number of records, handed to the pure engine.
+
+Years before tsunagu have no records; their published figures come from
+BaselineFigure instead, matched by name (there is no lineage list for them)."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from tsunagu.directory.models import AgencyGroup, GroupKind, MunicipalityProfile, Region, Zone
+from tsunagu.lib.fiscal import fiscal_year_label
+from tsunagu.lib.textnorm import normalize
+from tsunagu.records.models import (
+    ActivityKind,
+    Category,
+    ConsulterType,
+    Place,
+    RecordAgency,
+    RecordQuerySet,
+    SupportRecord,
+)
+from tsunagu.reports.engine import TermCount, build_section, build_trend, carry_back
+from tsunagu.reports.models import AGENCY_TABLE, KIND_TABLE, TOTAL_NAME, BaselineFigure
+from tsunagu.reports.result import OutreachShare, Report, Section, Style, Trend, TrendRow
+
+TREND_YEARS = 3
+NO_TARGET = "支援先なし"
+REGION_TARGET = "地域社協"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The whole city, or one zone, or one regional council."""
+
+    zone: Zone | None = None
+    region: Region | None = None
+
+    @property
+    def label(self) -> str:
+        if self.region is not None:
+            return self.region.name
+        if self.zone is not None:
+            return self.zone.name
+        return "市全体"
+
+    def records(self) -> RecordQuerySet:
+        records = SupportRecord.objects.alive()
+        if self.region is not None:
+            return records.filter(region=self.region)
+        if self.zone is not None:
+            return records.filter(zone=self.zone)
+        return records
+
+    @property
+    def is_city(self) -> bool:
+        return self.zone is None and self.region is None
+
+
+STYLES = {"ranked": Style.RANKED, "listed": Style.LISTED, "total": Style.TOTAL}
+
+
+class _Baseline:
+    """Published figures of years without records: {(year, table): {name_key: count}}."""
+
+    def __init__(self, years: Iterable[int]) -> None:
+        self.tables: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+        self.names: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+        for figure in BaselineFigure.objects.filter(fiscal_year__in=list(years)):
+            self.tables[figure.fiscal_year, figure.table][normalize(figure.name)] = figure.count
+            self.names[figure.fiscal_year, figure.table][normalize(figure.name)] = figure.name
+
+    def years(self) -> set[int]:
+        return {year for year, _ in self.tables}
+
+    def table(self, year: int, table: str) -> dict[str, int]:
+        return self.tables.get((year, table), {})
+
+
+def build_report(fiscal_year: int, scope: Scope | None = None) -> Report:
+    scope = scope or Scope()
+    years = tuple(range(fiscal_year - TREND_YEARS + 1, fiscal_year + 1))
+    previous_year = fiscal_year - 1
+    records = scope.records().filter(fiscal_year__in=years)
+    # Baseline figures describe the whole city: they stand in for a year only when the
+    # report is city-wide and that year has no records at all.
+    record_years = set(records.values_list("fiscal_year", flat=True).distinct())
+    baseline = (
+        _Baseline(y for y in years if y not in record_years) if scope.is_city else _Baseline(())
+    )
+    has_previous = previous_year in record_years or previous_year in baseline.years()
+
+    sections = _consultation_sections(records, fiscal_year, baseline, has_previous)
+    agency_table = _agency_table(records, fiscal_year, baseline, has_previous)
+    trends = (_kind_trend(records, years, baseline), _target_trend(records, years))
+    notes = []
+    if not has_previous:
+        notes.append(
+            f"{fiscal_year_label(previous_year)}のデータがないため、前年度比はすべて「新」と表示しています。"
+        )
+    if fiscal_year not in record_years and fiscal_year not in baseline.years():
+        notes.append(f"{fiscal_year_label(fiscal_year)}の記録はまだありません。")
+    return Report(
+        fiscal_year=fiscal_year,
+        fiscal_year_label=fiscal_year_label(fiscal_year),
+        previous_label=fiscal_year_label(previous_year),
+        scope_label=scope.label,
+        sections=tuple(sections),
+        agency_table=agency_table,
+        trends=trends,
+        outreach=_outreach(records, years),
+        notes=tuple(notes),
+        municipality=_municipality(fiscal_year),
+    )
+
+
+def _consultation_sections(
+    records: RecordQuerySet, fiscal_year: int, baseline: _Baseline, has_previous: bool
+) -> list[Section]:
+    previous_year = fiscal_year - 1
+    pair = records.filter(fiscal_year__in=(fiscal_year, previous_year))
+    totals = {
+        (row["fiscal_year"], row["consulter_type_id"]): row["n"]
+        for row in pair.consultations()
+        .values("fiscal_year", "consulter_type_id")
+        .annotate(n=Count("id"))
+    }
+    through = SupportRecord.categories.through
+    category_counts = {
+        row["category_id"]: row["n"]
+        for row in through.objects.filter(supportrecord__in=pair)
+        .values("category_id")
+        .annotate(n=Count("id"))
+    }
+    categories = list(
+        Category.objects.filter(fiscal_year__in=(fiscal_year, previous_year)).prefetch_related(
+            "predecessors"
+        )
+    )
+    sections = []
+    for consulter_type in ConsulterType.objects.filter(active=True):
+        current = [
+            c
+            for c in categories
+            if c.fiscal_year == fiscal_year and c.consulter_type_id == consulter_type.pk
+        ]
+        before = [
+            c
+            for c in categories
+            if c.fiscal_year == previous_year and c.consulter_type_id == consulter_type.pk
+        ]
+        from_baseline = baseline.table(previous_year, consulter_type.name)
+        if before or not from_baseline:
+            previous_counts = {c.name: category_counts.get(c.pk, 0) for c in before}
+            previous_total = totals.get((previous_year, consulter_type.pk), 0)
+            lineage_known = bool(before)
+        else:
+            names = baseline.names[previous_year, consulter_type.name]
+            previous_counts = {
+                names[k]: n for k, n in from_baseline.items() if k != normalize(TOTAL_NAME)
+            }
+            previous_total = from_baseline.get(normalize(TOTAL_NAME), sum(previous_counts.values()))
+            lineage_known = False
+        terms = [
+            TermCount(
+                name=c.name,
+                order=c.order,
+                count=category_counts.get(c.pk, 0),
+                predecessors=_predecessors(c, lineage_known, previous_counts),
+            )
+            for c in current
+        ]
+        sections.append(
+            build_section(
+                key=f"type-{consulter_type.pk}",
+                title=consulter_type.title,
+                style=STYLES[consulter_type.report_style],
+                terms=terms,
+                previous=previous_counts if has_previous else None,
+                total=totals.get((fiscal_year, consulter_type.pk), 0),
+                previous_total=previous_total if has_previous else None,
+            )
+        )
+    return sections
+
+
+def _predecessors(
+    category: Category, lineage_known: bool, previous: dict[str, int]
+) -> tuple[str, ...]:
+    """The lineage list when the previous year has one; else the same name, if it was there."""
+    if lineage_known:
+        return tuple(p.name for p in category.predecessors.all())
+    by_key = {normalize(name): name for name in previous}
+    return (by_key[category.name_key],) if category.name_key in by_key else ()
+
+
+def _agency_table(
+    records: RecordQuerySet, fiscal_year: int, baseline: _Baseline, has_previous: bool
+) -> Section:
+    previous_year = fiscal_year - 1
+    counts = {
+        (row["record__fiscal_year"], row["agency__group_id"]): row["n"]
+        for row in RecordAgency.objects.filter(
+            record__in=records.filter(fiscal_year__in=(fiscal_year, previous_year))
+        )
+        .values("record__fiscal_year", "agency__group_id")
+        .annotate(n=Count("record_id", distinct=True))
+    }
+    totals = dict(
+        records.filter(fiscal_year__in=(fiscal_year, previous_year), agency_links__isnull=False)
+        .values("fiscal_year")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("fiscal_year", "n")
+    )
+    groups = list(AgencyGroup.objects.all())
+    from_baseline = baseline.table(previous_year, AGENCY_TABLE)
+    if from_baseline:
+        names = baseline.names[previous_year, AGENCY_TABLE]
+        previous = {names[k]: n for k, n in from_baseline.items() if k != normalize(TOTAL_NAME)}
+        previous_total = from_baseline.get(normalize(TOTAL_NAME), sum(previous.values()))
+    else:
+        previous = {g.name: counts.get((previous_year, g.pk), 0) for g in groups}
+        previous_total = totals.get(previous_year, 0)
+    by_key = {normalize(name): name for name in previous}
+    terms = [
+        TermCount(
+            name=g.name,
+            order=g.order,
+            count=counts.get((fiscal_year, g.pk), 0),
+            predecessors=(by_key[g.name_key],) if g.name_key in by_key else (),
+        )
+        for g in groups
+    ]
+    return build_section(
+        key="agencies",
+        title="関係機関別",
+        style=Style.LISTED,
+        terms=terms,
+        previous=previous if has_previous else None,
+        total=totals.get(fiscal_year, 0),
+        previous_total=previous_total if has_previous else None,
+    )
+
+
+def _kind_trend(records: RecordQuerySet, years: tuple[int, ...], baseline: _Baseline) -> Trend:
+    counts = {
+        (row["fiscal_year"], row["activity_kind_id"]): row["n"]
+        for row in records.values("fiscal_year", "activity_kind_id").annotate(n=Count("id"))
+    }
+    kinds = list(
+        ActivityKind.objects.filter(fiscal_year__in=years).prefetch_related("predecessors")
+    )
+    years_terms = []
+    for index, year in enumerate(years):
+        listed = [k for k in kinds if k.fiscal_year == year]
+        from_baseline = baseline.table(year, KIND_TABLE)
+        if from_baseline and not any(counts.get((year, k.pk)) for k in listed):
+            names = baseline.names[year, KIND_TABLE]
+            years_terms.append(
+                [
+                    TermCount(name=names[key], order=i, count=n)
+                    for i, (key, n) in enumerate(from_baseline.items())
+                ]
+            )
+            continue
+        known_before = index > 0 and bool([k for k in kinds if k.fiscal_year == year - 1])
+        before_names = {normalize(t.name): t.name for t in years_terms[-1]} if years_terms else {}
+        years_terms.append(
+            [
+                TermCount(
+                    name=k.name,
+                    order=k.order,
+                    count=counts.get((year, k.pk), 0),
+                    predecessors=tuple(p.name for p in k.predecessors.all())
+                    if known_before
+                    else ((before_names[k.name_key],) if k.name_key in before_names else ()),
+                )
+                for k in listed
+            ]
+        )
+    return build_trend(
+        key="kinds",
+        title="活動内容別",
+        years=years,
+        year_labels=tuple(fiscal_year_label(y) for y in years),
+        rows=carry_back(years_terms),
+    )
+
+
+def _target_trend(records: RecordQuerySet, years: tuple[int, ...]) -> Trend:
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for row in records.values(
+        "fiscal_year", "target_group__kind__name", "target_region_id"
+    ).annotate(n=Count("id")):
+        if row["target_group__kind__name"]:
+            label = row["target_group__kind__name"]
+        elif row["target_region_id"]:
+            label = REGION_TARGET
+        else:
+            label = NO_TARGET
+        counts[row["fiscal_year"], label] += row["n"]
+    labels = [REGION_TARGET, *GroupKind.objects.values_list("name", flat=True), NO_TARGET]
+    rows = [
+        TrendRow(label=label, counts=tuple(counts.get((y, label), 0) for y in years))
+        for label in labels
+    ]
+    rows = [row for row in rows if any(row.counts)]
+    return build_trend(
+        key="targets",
+        title="支援先別",
+        years=years,
+        year_labels=tuple(fiscal_year_label(y) for y in years),
+        rows=rows,
+    )
+
+
+def _outreach(records: RecordQuerySet, years: tuple[int, ...]) -> OutreachShare:
+    rows = {
+        row["fiscal_year"]: row
+        for row in records.consultations()
+        .values("fiscal_year")
+        .annotate(total=Count("id"), outreach=Count("id", filter=Q(place=Place.OUTREACH)))
+    }
+    return OutreachShare(
+        years=years,
+        year_labels=tuple(fiscal_year_label(y) for y in years),
+        consultations=tuple(rows[y]["total"] if y in rows else 0 for y in years),
+        at_outreach=tuple(rows[y]["outreach"] if y in rows else 0 for y in years),
+    )
+
+
+def _municipality(fiscal_year: int) -> dict[str, str]:
+    profile = (
+        MunicipalityProfile.objects.filter(fiscal_year__lte=fiscal_year)
+        .order_by("-fiscal_year")
+        .first()
+        or MunicipalityProfile.objects.order_by("fiscal_year").first()
+    )
+    if profile is None:
+        return {}
+    values = {
+        "name": profile.name,
+        "council_name": profile.council_name,
+        "population": f"{profile.population:,}人" if profile.population else "",
+        "households": f"{profile.households:,}世帯" if profile.households else "",
+        "ageing_rate": f"{profile.ageing_rate}%" if profile.ageing_rate is not None else "",
+        "area": f"{profile.area_km2}km²" if profile.area_km2 is not None else "",
+        "fiscal_year": fiscal_year_label(profile.fiscal_year),
+    }
+    return {key: value for key, value in values.items() if value}

@@ -1,0 +1,75 @@
+"""The report as plain text, exactly in the council's published form: staff paste it
+into the annual report document.
+
+    ■ ボランティア希望（活動）者からの相談 48件（＋5件）
+    1位：ボランティアしたい 20件（＋9件）
+    ・子ども政策課 4件（新）
+    ※「近況報告など」と「その他」の合計7件は前年度比－6件
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from tsunagu.reports.result import Delta, OutreachShare, Report, Row, Section, Style, Trend
+
+__all__ = ["count_text", "render_text", "share_text"]
+
+MISSING = "—"
+
+
+def _with_delta(text: str, delta: Delta) -> str:
+    """A split category's figure stands without parentheses: it has no delta of its own."""
+    return f"{text}（{delta.text}）" if delta.text else text
+
+
+def _row_line(style: Style, row: Row) -> str:
+    head = f"{row.rank}位：" if style is Style.RANKED else "・"
+    return _with_delta(f"{head}{row.label} {row.count}件", row.delta)
+
+
+def _notes(notes: tuple[str, ...]) -> list[str]:
+    return [f"※{note}" for note in notes]
+
+
+def section_lines(section: Section) -> list[str]:
+    lines = [_with_delta(f"■ {section.title} {section.total}件", section.total_delta)]
+    lines += [_row_line(section.style, row) for row in section.rows]
+    return lines + _notes(section.notes)
+
+
+def count_text(count: int | None) -> str:
+    return MISSING if count is None else f"{count}件"
+
+
+def trend_lines(trend: Trend) -> list[str]:
+    lines = [f"■ {trend.title}（{'／'.join(trend.year_labels)}）"]
+    lines += [f"・{row.label} {'／'.join(map(count_text, row.counts))}" for row in trend.rows]
+    return lines + _notes(trend.notes)
+
+
+def share_text(at_outreach: int, consultations: int) -> str:
+    """35.2%, rounded half up from the exact ratio (as a reader would round it); — when
+    there were no consultations."""
+    if not consultations:
+        return MISSING
+    percent = Decimal(at_outreach * 100) / Decimal(consultations)
+    return f"{percent.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def outreach_lines(outreach: OutreachShare) -> list[str]:
+    lines = ["■ 出向いた先で受けた相談の割合"]
+    for label, at, total in zip(
+        outreach.year_labels, outreach.at_outreach, outreach.consultations, strict=True
+    ):
+        lines.append(f"・{label} {share_text(at, total)}（{at}件／{total}件）")
+    return lines
+
+
+def render_text(report: Report) -> str:
+    """Report-wide notes, each section, the agency table, the trends and the outreach
+    share, separated by blank lines."""
+    blocks = [_notes(report.notes)] if report.notes else []
+    blocks += [section_lines(s) for s in (*report.sections, report.agency_table)]
+    blocks += [trend_lines(t) for t in report.trends]
+    if report.outreach.years:
+        blocks.append(outreach_lines(report.outreach))
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"

@@ -1,0 +1,112 @@
+"""The computed report of one fiscal year: one object, rendered to HTML, text, JSON,
+xlsx and CSV by the renderers. Plain frozen data, no database."""
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class DeltaKind(Enum):
+    NUMBER = "number"  # ＋n件 / －n件 / ±0件
+    NEW = "new"  # 新: nothing to compare with the year before
+    NONE = "none"  # a split category has no delta of its own (see the section's note)
+
+
+@dataclass(frozen=True)
+class Delta:
+    kind: DeltaKind
+    value: int = 0
+
+    @classmethod
+    def between(cls, count: int, previous: int | None) -> "Delta":
+        """The change from `previous`; 新 when there was nothing the year before."""
+        if not previous:
+            return cls(DeltaKind.NEW)
+        return cls(DeltaKind.NUMBER, count - previous)
+
+    @property
+    def text(self) -> str:
+        """＋5件, －2件, ±0件, 新, or "" for a split category."""
+        if self.kind is DeltaKind.NEW:
+            return "新"
+        if self.kind is DeltaKind.NONE:
+            return ""
+        if self.value > 0:
+            return f"＋{self.value}件"
+        if self.value < 0:
+            return f"－{-self.value}件"
+        return "±0件"
+
+
+class Style(Enum):
+    RANKED = "ranked"  # 1位：… with competition ranking (1, 2, 2, 4)
+    LISTED = "listed"  # ・… ordered by count, ties in configured order
+    TOTAL = "total"  # the total only
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    count: int
+    delta: Delta
+    rank: int | None = None  # ranked sections only
+
+
+@dataclass(frozen=True)
+class Section:
+    """A published table: a title with its total and delta, its rows, its notes."""
+
+    key: str
+    title: str
+    style: Style
+    total: int
+    total_delta: Delta
+    rows: tuple[Row, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    label: str
+    counts: tuple[int | None, ...]  # per year of the trend; None = not counted that year
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A table over the last three fiscal years, drawn as a chart beside it."""
+
+    key: str
+    title: str
+    years: tuple[int, ...]
+    year_labels: tuple[str, ...]
+    rows: tuple[TrendRow, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutreachShare:
+    """The share of consultations received at outreach (場所 = 出向いた先), per year."""
+
+    years: tuple[int, ...]
+    year_labels: tuple[str, ...]
+    consultations: tuple[int, ...]
+    at_outreach: tuple[int, ...]
+
+    @property
+    def shares(self) -> tuple[float | None, ...]:
+        return tuple(
+            o / c if c else None for o, c in zip(self.at_outreach, self.consultations, strict=True)
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    fiscal_year: int
+    fiscal_year_label: str
+    previous_label: str
+    scope_label: str  # 市全体, or the zone's or region's name
+    sections: tuple[Section, ...]  # one per consulter type, in configured order
+    agency_table: Section  # 関係機関別
+    trends: tuple[Trend, ...]  # 活動内容別, 支援先別
+    outreach: OutreachShare
+    notes: tuple[str, ...] = ()  # report-wide notes (e.g. no data the year before)
+    municipality: dict[str, str] = field(default_factory=dict)

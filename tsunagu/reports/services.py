@@ -1,0 +1,126 @@
+"""Closing a fiscal year (年度締め) freezes its report as the published figures."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tsunagu.accounts.models import User
+from tsunagu.audit.services import log_action
+from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
+from tsunagu.reports.builder import Scope, build_report
+from tsunagu.reports.models import YearClosure
+from tsunagu.reports.renderers.jsonio import report_from_dict, report_to_dict
+from tsunagu.reports.result import Report
+
+
+def close_year(*, by: User, fiscal_year: int) -> YearClosure:
+    label = fiscal_year_label(fiscal_year)
+    if fiscal_year >= current_fiscal_year():
+        raise ValidationError(f"{label}はまだ終わっていないため締められません。")
+    report = build_report(fiscal_year)
+    try:
+        with transaction.atomic():
+            closure = YearClosure.objects.create(
+                fiscal_year=fiscal_year, data=report_to_dict(report), closed_by=by
+            )
+            log_action(
+                by=by,
+                action="reports.year.closed",
+                target=closure,
+                changes={
+                    "fiscal_year": label,
+                    "sections": {s.title: s.total for s in report.sections},
+                },
+            )
+    except IntegrityError as error:
+        raise ValidationError(f"{label}はすでに締められています。") from error
+    return closure
+
+
+def reopen_year(*, by: User, fiscal_year: int, reason: str) -> None:
+    label = fiscal_year_label(fiscal_year)
+    if not reason.strip():
+        raise ValidationError("締めを解除する理由を入力してください。")
+    with transaction.atomic():
+        closure = (
+            YearClosure.objects.in_force()
+            .select_for_update()
+            .filter(fiscal_year=fiscal_year)
+            .first()
+        )
+        if closure is None:
+            raise ValidationError(f"{label}は締められていません。")
+        closure.reopened_by = by
+        closure.reopened_at = timezone.now()
+        closure.reopen_reason = reason.strip()[:200]
+        closure.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+        log_action(
+            by=by,
+            action="reports.year.reopened",
+            target=closure,
+            changes={"fiscal_year": label, "reason": reason},
+        )
+
+
+@dataclass(frozen=True)
+class Difference:
+    table: str
+    label: str
+    published: int | None
+    current: int | None
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """What the report page shows: the published figures of a closed year, else current."""
+
+    report: Report
+    closure: YearClosure | None
+    current: Report | None  # recomputed, for a closed year only
+    differences: tuple[Difference, ...]
+
+
+def figures_for(fiscal_year: int, scope: Scope | None = None) -> YearFigures:
+    scope = scope or Scope()
+    closure = (
+        YearClosure.objects.in_force()
+        .select_related("closed_by")
+        .filter(fiscal_year=fiscal_year)
+        .first()
+    )
+    if closure is None or not scope.is_city:
+        return YearFigures(
+            report=build_report(fiscal_year, scope), closure=None, current=None, differences=()
+        )
+    published = report_from_dict(closure.data)
+    current = build_report(fiscal_year)
+    return YearFigures(
+        report=published,
+        closure=closure,
+        current=current,
+        differences=tuple(compare(published, current)),
+    )
+
+
+def _tables(report: Report) -> dict[str, dict[str, Any]]:
+    tables: dict[str, dict[str, Any]] = {}
+    for section in (*report.sections, report.agency_table):
+        counts: dict[str, Any] = {"合計": section.total}
+        counts.update({row.label: row.count for row in section.rows})
+        tables[section.title] = counts
+    return tables
+
+
+def compare(published: Report, current: Report) -> list[Difference]:
+    """Every count of the published tables that the records no longer give."""
+    before, after = _tables(published), _tables(current)
+    differences = []
+    for table in [*before, *(t for t in after if t not in before)]:
+        old, new = before.get(table, {}), after.get(table, {})
+        for label in [*old, *(label for label in new if label not in old)]:
+            if old.get(label) != new.get(label):
+                differences.append(Difference(table, label, old.get(label), new.get(label)))
+    return differences

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tsunagu.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.report_page, name="page"),
+    path("download/", views.report_download, name="download"),
+    path("close/", views.year_close, name="close"),
+    path("reopen/", views.year_reopen, name="reopen"),
+    path("compare/", views.compare_page, name="compare"),
+]

@@ -1,0 +1,163 @@
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from tsunagu.accounts.decorators import AuthenticatedRequest, admin_required, require_role
+from tsunagu.accounts.models import Role, User
+from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
+from tsunagu.records.queries import years_with_records
+from tsunagu.reports.builder import Scope
+from tsunagu.reports.forms import CompareForm, ReopenForm, ReportQueryForm
+from tsunagu.reports.renderers.csvio import find_table, render_csv, render_csv_zip
+from tsunagu.reports.renderers.jsonio import render_json
+from tsunagu.reports.renderers.svg import render_share_svg, render_trend_svg
+from tsunagu.reports.renderers.text import render_text
+from tsunagu.reports.renderers.xlsx import render_xlsx
+from tsunagu.reports.result import Report
+from tsunagu.reports.services import close_year, compare, figures_for, reopen_year
+
+
+def _query(request: AuthenticatedRequest) -> tuple[ReportQueryForm, int, Scope]:
+    form = ReportQueryForm(request.GET or None)
+    fiscal_year = current_fiscal_year() - 1
+    scope = Scope()
+    if form.is_bound and form.is_valid():
+        fiscal_year = form.cleaned_data.get("fy") or fiscal_year
+        scope = Scope(zone=form.cleaned_data.get("zone"), region=form.cleaned_data.get("region"))
+    return form, fiscal_year, scope
+
+
+def report_page(request: AuthenticatedRequest) -> HttpResponse:
+    user: User = require_role(request.user, Role.VIEWER)
+    form, fiscal_year, scope = _query(request)
+    figures = figures_for(fiscal_year, scope)
+    report = figures.report
+    charts = {trend.key: mark_safe(render_trend_svg(trend)) for trend in report.trends}  # noqa: S308 - escaped by the renderer
+    years = sorted({*years_with_records(), fiscal_year}, reverse=True)
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "form": form,
+            "report": report,
+            "figures": figures,
+            "charts": charts,
+            "share_chart": mark_safe(render_share_svg(report.outreach)),  # noqa: S308
+            "outreach_rows": [
+                (label, total, out, None if share is None else share * 100)
+                for label, total, out, share in zip(
+                    report.outreach.year_labels,
+                    report.outreach.consultations,
+                    report.outreach.at_outreach,
+                    report.outreach.shares,
+                    strict=True,
+                )
+            ],
+            "years": [(y, fiscal_year_label(y)) for y in years],
+            "fiscal_year": fiscal_year,
+            "query": request.GET.urlencode(),
+            "can_close": user.is_admin and scope.is_city and fiscal_year < current_fiscal_year(),
+            "reopen_form": ReopenForm(),
+        },
+    )
+
+
+def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def report_download(request: AuthenticatedRequest) -> HttpResponse:
+    require_role(request.user, Role.VIEWER)
+    _, fiscal_year, scope = _query(request)
+    report = figures_for(fiscal_year, scope).report
+    return download_response(report, request.GET.get("format", ""), request.GET.get("table", ""))
+
+
+def download_response(report: Report, fmt: str, table: str = "") -> HttpResponse:
+    stem = f"実績_{report.fiscal_year_label}_{report.scope_label}"
+    if fmt == "text":
+        return _attachment(
+            render_text(report).encode("utf-8"), f"{stem}.txt", "text/plain; charset=utf-8"
+        )
+    if fmt == "json":
+        return _attachment(render_json(report).encode("utf-8"), f"{stem}.json", "application/json")
+    if fmt == "xlsx":
+        return _attachment(
+            render_xlsx(report),
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    if fmt == "csv" and table:
+        found = find_table(report, table)
+        if found is None:
+            raise Http404("その表はありません。")
+        return _attachment(
+            render_csv(found.table), f"{stem}_{found.title}.csv", "text/csv; charset=utf-8"
+        )
+    if fmt == "csv":
+        return _attachment(render_csv_zip(report), f"{stem}_CSV.zip", "application/zip")
+    raise Http404("その形式には対応していません。")
+
+
+@admin_required
+@require_POST
+def year_close(request: AuthenticatedRequest) -> HttpResponse:
+    fiscal_year = _posted_year(request, current_fiscal_year() - 1)
+    try:
+        close_year(by=request.user, fiscal_year=fiscal_year)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            f"{fiscal_year_label(fiscal_year)}を締めました。この年度の報告は、いまの集計を公表値として表示します。",
+        )
+    return redirect(f"{reverse('reports:page')}?fy={fiscal_year}")
+
+
+@admin_required
+@require_POST
+def year_reopen(request: AuthenticatedRequest) -> HttpResponse:
+    fiscal_year = _posted_year(request, current_fiscal_year() - 1)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "締めを解除する理由を入力してください。")
+    else:
+        try:
+            reopen_year(
+                by=request.user, fiscal_year=fiscal_year, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"{fiscal_year_label(fiscal_year)}の締めを解除しました。")
+    return redirect(f"{reverse('reports:page')}?fy={fiscal_year}")
+
+
+def _posted_year(request: AuthenticatedRequest, default: int) -> int:
+    value = request.POST.get("fy", "")
+    return int(value) if value.isdigit() else default
+
+
+def compare_page(request: AuthenticatedRequest) -> HttpResponse:
+    require_role(request.user, Role.VIEWER)
+    form = CompareForm(request.GET or None)
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound and form.is_valid():
+        a, b = form.cleaned_data["a"], form.cleaned_data["b"]
+        report_a, report_b = figures_for(a).report, figures_for(b).report
+        context.update(
+            report_a=report_a,
+            report_b=report_b,
+            differences=compare(report_b, report_a),
+        )
+    return render(request, "reports/compare.html", context)
