@@ -168,9 +168,8 @@ def test_outreach_brings_a_third_of_the_consultations(db: None, demo: None) -> N
 
 
 def test_approaches_are_counted_from_2020_only(db: None, demo: None) -> None:
-    assert set(
-        ActivityKind.objects.filter(name="働きかけ").values_list("fiscal_year", flat=True)
-    ) == {2020}
+    years = set(ActivityKind.objects.filter(name="働きかけ").values_list("fiscal_year", flat=True))
+    assert min(years) == 2020  # the lists then carry on to the current year
     approaches = SupportRecord.objects.filter(activity_kind__name="働きかけ")
     assert approaches.exists()
     assert set(approaches.values_list("fiscal_year", flat=True)) == {2020}

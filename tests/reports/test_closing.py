@@ -75,3 +75,10 @@ def test_downloads(admin_client, two_years) -> None:  # type: ignore[no-untyped-
     assert (
         admin_client.get("/reports/download/", {"fy": "2020", "format": "pdf"}).status_code == 404
     )
+
+
+def test_editing_a_record_of_a_closed_year_warns(two_years, admin_user, staff_client) -> None:  # type: ignore[no-untyped-def]
+    close_year(by=admin_user, fiscal_year=2020)
+    record = SupportRecord.objects.filter(fiscal_year=2020).first()
+    page = staff_client.get(f"/records/{record.pk}/edit/").content.decode()
+    assert "締められています。直しても公表済みの集計は変わりません" in page

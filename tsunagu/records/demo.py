@@ -13,9 +13,10 @@ from datetime import date, time, timedelta
 
 from django.utils import timezone
 
+from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
-from tsunagu.lib.fiscal import fiscal_year_bounds, fiscal_year_of
+from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_of
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records import demo_data as data
 from tsunagu.records.models import (
@@ -642,3 +643,17 @@ def _save(fy: int, drafts: list[_Draft]) -> int:
         changes={"filename": batch.filename, "row_count": len(drafts)},
     )
     return len(drafts)
+
+
+def extend_lists(*, by: User, through: int | None = None) -> list[int]:
+    """Carry the last demo year's lists forward, year by year, to the current fiscal year,
+    as a council that kept using tsunagu would have: so that entry works today."""
+    from tsunagu.records.category_services import start_year
+
+    through = through or current_fiscal_year()
+    started = []
+    for fiscal_year in range(max(data.DEMO_YEARS) + 1, through + 1):
+        if not ActivityKind.objects.filter(fiscal_year=fiscal_year).exists():
+            start_year(by=by, fiscal_year=fiscal_year)
+            started.append(fiscal_year)
+    return started

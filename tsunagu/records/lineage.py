@@ -67,27 +67,55 @@ def lineage_errors(previous_names: Iterable[str], terms: Sequence[TermSpec]) -> 
     (after normalisation) and not empty; an entry may not name the same predecessor twice.
     Cycles cannot arise: predecessors always belong to the year before.
     """
+    return [message for _, message in lineage_problems(previous_names, terms)]
+
+
+def lineage_problems(
+    previous_names: Iterable[str], terms: Sequence[TermSpec]
+) -> list[tuple[int, str]]:
+    """The problems of `lineage_errors`, each with the index of the entry it is about,
+    so that a screen can show it next to the row."""
     previous = {normalize(name) for name in previous_names}
-    errors: list[str] = []
+    problems: list[tuple[int, str]] = []
     seen: dict[str, str] = {}
-    for term in terms:
+    for index, term in enumerate(terms):
         key = normalize(term.name)
         if not key:
-            errors.append("名称が空の行があります。")
+            problems.append((index, "名称が空の行があります。"))
             continue
         if key in seen:
-            errors.append(f"「{term.name}」が二度あります（「{seen[key]}」と同じ名称です）。")
+            problems.append(
+                (index, f"「{term.name}」が二度あります（「{seen[key]}」と同じ名称です）。")
+            )
         seen[key] = term.name
         pred_keys = [normalize(p) for p in term.predecessors]
         if len(set(pred_keys)) != len(pred_keys):
-            errors.append(f"「{term.name}」の前年度に同じ分類が二度書かれています。")
+            problems.append((index, f"「{term.name}」の前年度に同じ分類が二度書かれています。"))
         for pred, pred_key in zip(term.predecessors, pred_keys, strict=True):
             if pred_key not in previous:
-                errors.append(
-                    f"「{term.name}」の前年度「{pred}」は前年度の一覧にありません。"
-                    "前年度の名称をそのまま書くか、新しい分類なら空欄にしてください。"
+                problems.append(
+                    (
+                        index,
+                        f"「{term.name}」の前年度「{pred}」は前年度の一覧にありません。"
+                        "前年度の名称をそのまま書くか、新しい分類なら空欄にしてください。",
+                    )
                 )
-    return errors
+    return problems
+
+
+def lineage_label(term: TermSpec, shape: Shape) -> str:
+    """How an entry relates to the year before, as the screens say it:
+    新規, 継続, 「旧名」から名称変更, 前年度「A」から分割, 「A」「B」を統合."""
+    quoted = "".join(f"「{p}」" for p in term.predecessors)
+    if shape is Shape.NEW or not term.predecessors:
+        return SHAPE_LABELS[Shape.NEW]
+    if shape is Shape.CONTINUED:
+        return SHAPE_LABELS[Shape.CONTINUED]
+    if shape is Shape.RENAMED:
+        return f"{quoted}から名称変更"
+    if shape is Shape.SPLIT:
+        return f"前年度{quoted}から分割"
+    return f"{quoted}を統合"
 
 
 def split_groups(terms: Sequence[TermSpec]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:

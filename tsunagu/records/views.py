@@ -164,8 +164,17 @@ def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "records/record_form.html",
-        _form_context(form, title="記録の編集", record=record, conflict=conflict),
+        _form_context(
+            form, title="記録の編集", record=record, conflict=conflict, closed=_is_closed(record.fiscal_year)
+        ),
     )
+
+
+def _is_closed(fiscal_year: int) -> bool:
+    """Records of a closed year can still be corrected; the published figures stay."""
+    from tsunagu.reports.models import YearClosure
+
+    return YearClosure.objects.in_force().filter(fiscal_year=fiscal_year).exists()
 
 
 def _initial_from(record: SupportRecord) -> dict[str, Any]:

@@ -3,9 +3,11 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from tsunagu.accounts.models import User
 from tsunagu.directory.demo import DEMO_PASSWORD, USERS, load_directory
 from tsunagu.lib.fiscal import fiscal_year_label
-from tsunagu.records.demo import load_records
+from tsunagu.records.defaults import ensure_consulter_types
+from tsunagu.records.demo import extend_lists, load_records
 
 
 class Command(BaseCommand):
@@ -13,8 +15,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
+            ensure_consulter_types()
             load_directory()
             records = load_records()
+            extend_lists(by=User.objects.get(username="admin"))
         self.stdout.write(self.style.SUCCESS("デモデータを読み込みました。"))
         if records:
             years = "、".join(f"{fiscal_year_label(fy)} {n:,}件" for fy, n in records.items())

@@ -1,0 +1,345 @@
+"""Screens of the yearly lists: everyone reads them, administrators change them."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tsunagu.accounts.decorators import admin_required, require_role
+from tsunagu.accounts.models import Role
+from tsunagu.lib.fiscal import (
+    MAX_FISCAL_YEAR,
+    MIN_FISCAL_YEAR,
+    current_fiscal_year,
+    fiscal_year_label,
+)
+from tsunagu.records import category_services as services
+from tsunagu.records.category_access import (
+    get_consulter_type_for_user,
+    get_entry_for_user,
+    get_scheme_for_user,
+)
+from tsunagu.records.category_forms import (
+    ConsulterTypeForm,
+    EntryFormSet,
+    MergeForm,
+    SplitForm,
+    StartYearForm,
+    copied_rows,
+    initial_rows,
+)
+from tsunagu.records.models import ConsulterType
+
+ROWS_ADDED_AT_ONCE = 3
+
+
+def _year_param(request: HttpRequest) -> int | None:
+    text = request.GET.get("year", "")
+    if text.isdigit() and MIN_FISCAL_YEAR <= int(text) <= MAX_FISCAL_YEAR:
+        return int(text)
+    return None
+
+
+def _index_url(fiscal_year: int, slug: str = "") -> str:
+    anchor = f"#list-{slug}" if slug else ""
+    return f"{reverse('categories:index')}?year={fiscal_year}{anchor}"
+
+
+def _edit_url(fiscal_year: int, slug: str) -> str:
+    return f"{reverse('categories:edit', args=[slug])}?year={fiscal_year}"
+
+
+def _default_year(years: list[int]) -> int:
+    """This fiscal year if it has lists, else the latest before it, else the latest."""
+    today = current_fiscal_year()
+    earlier = [y for y in years if y <= today]
+    if earlier:
+        return earlier[-1]
+    return years[-1] if years else today
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.VIEWER)
+    years = services.fiscal_years_with_lists()
+    year = _year_param(request) or _default_year(years)
+    next_year = years[-1] + 1 if years else current_fiscal_year()
+    return render(
+        request,
+        "records/categories/index.html",
+        {
+            "year": year,
+            "year_label": fiscal_year_label(year),
+            "has_lists": year in years,
+            "year_choices": [
+                (y, fiscal_year_label(y)) for y in sorted({*years, year}, reverse=True)
+            ],
+            "lists": services.year_overview(year),
+            "start_form": StartYearForm(initial={"fiscal_year": fiscal_year_label(next_year)}),
+            "next_year_label": fiscal_year_label(next_year),
+        },
+    )
+
+
+@require_POST
+@admin_required
+def start(request: HttpRequest) -> HttpResponse:
+    form = StartYearForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("fiscal_year", []):
+            messages.error(request, f"作る年度：{error}")
+        return redirect("categories:index")
+    year = form.cleaned_data["fiscal_year"]
+    try:
+        copied = services.start_year(by=request.user, fiscal_year=year)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{fiscal_year_label(year)}の一覧を作りました（前年度から{copied}件を写しました）。"
+            "名称の変更、追加、分割・統合は、それぞれの一覧の「編集」から行えます。",
+        )
+    return redirect(_index_url(year))
+
+
+def edit_list(request: HttpRequest, slug: str) -> HttpResponse:
+    scheme = get_scheme_for_user(request, slug, write=True)
+    year = _year_param(request)
+    if year is None:
+        return redirect("categories:index")
+    if isinstance(scheme, ConsulterType) and not scheme.has_categories:
+        messages.info(request, f"「{scheme.name}」の相談は合計だけを数えるため、分類はありません。")
+        return redirect(_index_url(year))
+    terms = services.year_list(year, scheme)
+    previous = services.year_list(year - 1, scheme)
+    choices = [(p.pk, p.name) for p in previous]
+    digest = services.list_digest(terms)
+    copied = not terms and bool(previous)
+    list_errors: list[str] = []
+    if request.method == "POST":
+        digest = request.POST.get("digest", "")
+        formset = EntryFormSet(request.POST, previous=choices, prefix="entries")
+        if "add_rows" in request.POST:
+            data = request.POST.copy()
+            data["entries-TOTAL_FORMS"] = str(formset.total_form_count() + ROWS_ADDED_AT_ONCE)
+            formset = EntryFormSet(data, previous=choices, prefix="entries")
+        elif formset.is_valid():
+            refused = _save_list(request, formset, scheme=scheme, year=year, digest=digest)
+            if refused is None:
+                return redirect(_index_url(year, slug))
+            list_errors = refused
+    else:
+        initial = initial_rows(terms) if terms else copied_rows(previous)
+        formset = EntryFormSet(initial=initial, previous=choices, prefix="entries")
+    return render(
+        request,
+        "records/categories/edit.html",
+        {
+            **_list_context(scheme, year, slug),
+            "formset": formset,
+            "rows": _rows(formset, terms),
+            "summary": [] if "add_rows" in request.POST else _summary(formset, list_errors),
+            "list_errors": list_errors,
+            "digest": digest,
+            "copied": copied,
+            "previous": previous,
+            "rows_added_at_once": ROWS_ADDED_AT_ONCE,
+            "closed": _is_closed(year),
+        },
+    )
+
+
+def _save_list(
+    request: HttpRequest, formset: Any, *, scheme: services.Scheme, year: int, digest: str
+) -> list[str] | None:
+    """Save the list the formset describes. None when saved; else the reasons about the
+    whole list (reasons about one row are put on that row's form)."""
+    entries, rows = formset.entries()
+    try:
+        result = services.save_year_list(
+            by=request.user,  # type: ignore[arg-type]
+            fiscal_year=year,
+            scheme=scheme,
+            entries=entries,
+            expected_digest=digest,
+        )
+    except services.YearListError as error:
+        for index, message in error.problems:
+            if index is not None:
+                formset.forms[rows[index]].add_error(None, message)
+        return error.general
+    except ValidationError as error:
+        return list(error.messages)
+    label = f"{fiscal_year_label(year)}の{services.scheme_label(scheme)}"
+    if result.changes:
+        messages.success(request, f"{label}を保存しました。")
+    else:
+        messages.info(request, f"{label}に変更はありませんでした。")
+    return None
+
+
+def _is_closed(fiscal_year: int) -> bool:
+    """A closed year's list can still be corrected; its published figures stay frozen."""
+    from tsunagu.reports.models import YearClosure
+
+    return YearClosure.objects.in_force().filter(fiscal_year=fiscal_year).exists()
+
+
+def _noun(scheme: services.Scheme) -> str:
+    return "分類" if isinstance(scheme, ConsulterType) else "種別"
+
+
+def _list_context(scheme: services.Scheme, year: int, slug: str) -> dict[str, Any]:
+    return {
+        "scheme": scheme,
+        "scheme_label": services.scheme_label(scheme),
+        "noun": _noun(scheme),
+        "slug": slug,
+        "year": year,
+        "year_label": fiscal_year_label(year),
+        "previous_year_label": fiscal_year_label(year - 1),
+        "index_url": _index_url(year, slug),
+        "edit_url": _edit_url(year, slug),
+    }
+
+
+def _rows(formset: Any, terms: list[services.Term]) -> list[dict[str, Any]]:
+    """Each row's form with what the screen says about its saved entry, if any."""
+    by_id = {t.pk: t for t in terms}
+    labels = services.lineage_labels(terms)
+    rows = []
+    for index, form in enumerate(formset.forms):
+        value = form["id"].value()
+        term = by_id.get(int(value)) if str(value or "").isdigit() else None
+        rows.append(
+            {
+                "form": form,
+                "number": index + 1,
+                "term": term,
+                "lineage": labels.get(term.pk, "") if term else "",
+                "chosen": _chosen_names(form),
+                "can_delete": "DELETE" in form.fields,
+            }
+        )
+    return rows
+
+
+def _chosen_names(form: Any) -> list[str]:
+    chosen = {str(v) for v in form["predecessors"].value() or []}
+    return [
+        str(label) for value, label in form.fields["predecessors"].choices if str(value) in chosen
+    ]
+
+
+def _summary(formset: Any, list_errors: list[str]) -> list[tuple[str, str]]:
+    """(anchor, message) for the error summary at the top of the form."""
+    if not formset.is_bound:
+        return []
+    summary = [("", message) for message in list_errors]
+    summary += [("", str(message)) for message in formset.non_form_errors()]
+    for index, form in enumerate(formset.forms):
+        for field, errors in form.errors.items():
+            anchor = f"row-{index}" if field == "__all__" else form[field].auto_id
+            summary += [(anchor, f"{index + 1}行目：{message}") for message in errors]
+    return summary
+
+
+def split_entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    scheme, entry = get_entry_for_user(request, slug, pk, write=True)
+    form = SplitForm(request.POST or None, initial={"names": entry.name}, noun=_noun(scheme))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.split(by=request.user, entry=entry, into=form.cleaned_data["names"])  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"「{entry.name}」を分割しました。")
+            return redirect(_edit_url(entry.fiscal_year, slug))
+    terms = services.year_list(entry.fiscal_year, scheme)
+    current = next(t for t in terms if t.pk == entry.pk)
+    return render(
+        request,
+        "records/categories/split.html",
+        {
+            **_list_context(scheme, entry.fiscal_year, slug),
+            "entry": current,
+            "lineage": services.lineage_labels(terms)[entry.pk],
+            "form": form,
+        },
+    )
+
+
+def merge_entries(request: HttpRequest, slug: str) -> HttpResponse:
+    scheme = get_scheme_for_user(request, slug, write=True)
+    year = _year_param(request)
+    if year is None:
+        return redirect("categories:index")
+    terms = services.year_list(year, scheme)
+    form = MergeForm(request.POST or None, terms=terms, noun=_noun(scheme))
+    if request.method == "POST" and form.is_valid():
+        chosen = [t for t in terms if t.pk in set(form.cleaned_data["entries"])]
+        try:
+            services.merge(
+                by=request.user,  # type: ignore[arg-type]
+                entries=chosen,
+                into_name=form.cleaned_data["into_name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            names = "".join(f"「{t.name}」" for t in chosen)
+            messages.success(
+                request, f"{names}を「{form.cleaned_data['into_name']}」に統合しました。"
+            )
+            return redirect(_edit_url(year, slug))
+    return render(
+        request,
+        "records/categories/merge.html",
+        {**_list_context(scheme, year, slug), "form": form, "terms": terms},
+    )
+
+
+def type_list(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.VIEWER)
+    return render(
+        request,
+        "records/categories/type_list.html",
+        {"types": ConsulterType.objects.all()},
+    )
+
+
+@admin_required
+def type_create(request: HttpRequest) -> HttpResponse:
+    return _type_form(request, None)
+
+
+def type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _type_form(request, get_consulter_type_for_user(request, pk, write=True))
+
+
+def _type_form(request: HttpRequest, consulter_type: ConsulterType | None) -> HttpResponse:
+    form = ConsulterTypeForm(request.POST or None, instance=consulter_type)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_consulter_type(
+                by=request.user,  # type: ignore[arg-type]
+                # A fresh row: the form has already written the new values onto its instance.
+                consulter_type=ConsulterType.objects.get(pk=consulter_type.pk)
+                if consulter_type
+                else None,
+                values=form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"相談者区分「{saved.name}」を保存しました。")
+            return redirect("categories:types")
+    return render(
+        request,
+        "records/categories/type_form.html",
+        {"form": form, "object": consulter_type},
+    )

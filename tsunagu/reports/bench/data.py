@@ -1,0 +1,362 @@
+"""The synthetic council of the benchmark: the demo directory, yearly lists over N fiscal
+years, and N records written with executemany in batches.
+
+The lists of the last three years take the shapes of the demo's three years, so that the
+report of the last year meets a merge, a split and a rename; earlier years repeat the
+first shape. The records bypass SupportRecord.save(): fiscal_year and note_key are set
+here. The same arguments give the same rows (a fixed seed)."""
+
+import random
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from typing import Any, TypeVar
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from tsunagu.directory.demo import load_directory
+from tsunagu.directory.models import ActivityGroup, Agency, Region
+from tsunagu.lib.fiscal import fiscal_year_bounds
+from tsunagu.lib.textnorm import normalize
+from tsunagu.records import demo_data as demo
+from tsunagu.records.models import (
+    ActivityKind,
+    AgencyAction,
+    Category,
+    ConsulterType,
+    Place,
+    RecordAgency,
+    SupportRecord,
+)
+
+SEED = 2024
+BATCH = 20_000
+KIND_WEIGHTS = {
+    demo.OUTREACH_KIND: 30,
+    demo.MEETING_KIND: 18,
+    demo.CONSULTATION_KIND: 35,
+    demo.APPROACH_KIND: 4,
+    demo.INFORMATION_KIND: 10,
+    demo.OTHER_KIND: 3,
+}
+TYPE_WEIGHTS = {
+    demo.COUNCIL: 10,
+    demo.INDIVIDUAL: 25,
+    demo.VOLUNTEER: 12,
+    demo.GROUP: 35,
+    demo.AGENCY: 18,
+}
+KIND_PLACES = {
+    demo.OUTREACH_KIND: (Place.OUTREACH,) * 12 + (Place.VISIT,),
+    demo.MEETING_KIND: (Place.OUTREACH,) * 4 + (Place.OFFICE,),
+    demo.INFORMATION_KIND: (Place.PHONE, Place.EMAIL, Place.VISIT, Place.OFFICE),
+    demo.OTHER_KIND: (Place.OTHER, Place.OFFICE),
+    demo.APPROACH_KIND: (Place.PHONE, Place.VISIT, Place.EMAIL),
+}
+ARRIVAL_PLACES = (Place.PHONE, Place.PHONE, Place.OFFICE, Place.EMAIL, Place.VISIT)
+OUTREACH_SHARE = 0.35  # of consultations, the figure the council watches
+AGENCY_SHARE = 0.08  # of other consultations and meetings, one agency involved
+DELETED_SHARE = 0.005  # in the trash: must not count
+T = TypeVar("T")
+NOTES = [
+    note.format(target="いきいきサロンひだまり")
+    for note in demo.VISIT_NOTES + demo.MEETING_NOTES + demo.INFORMATION_NOTES + demo.OTHER_NOTES
+]
+
+
+@dataclass(frozen=True)
+class Generated:
+    records: int
+    category_links: int
+    agency_links: int
+    first_year: int
+    last_year: int
+    seconds: float
+
+
+def generate(*, records: int, years: int, last_year: int, seed: int = SEED) -> Generated:
+    """Fill the (empty, migrated) default database; `records` spread evenly over the years."""
+    started = time.perf_counter()
+    fiscal_years = list(range(last_year - years + 1, last_year + 1))
+    with transaction.atomic():
+        load_directory()
+        lists = _YearlyLists.create(fiscal_years)
+    writer = _Writer()
+    rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
+    city = _City.load()
+    per_year, extra = divmod(records, years)
+    for index, fy in enumerate(fiscal_years):
+        count = per_year + (1 if index >= years - extra else 0)
+        for row in _year_rows(rng, fy, count, lists, city):
+            writer.add(*row)
+    writer.finish()
+    return Generated(
+        records=writer.record_count,
+        category_links=writer.category_count,
+        agency_links=writer.agency_count,
+        first_year=fiscal_years[0],
+        last_year=last_year,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def demo_shape(index: int, years: int) -> int:
+    """The demo year whose lists year `index` (0 = first) copies."""
+    first, last = demo.DEMO_YEARS[0], demo.DEMO_YEARS[-1]
+    return max(first, last - (years - 1 - index))
+
+
+# --- the yearly lists ----------------------------------------------------------------
+
+
+@dataclass
+class _YearlyLists:
+    kinds: dict[int, list[tuple[ActivityKind, int]]]
+    # {fiscal year: {consulter type id: [(category, weight)]}}
+    categories: dict[int, dict[int, list[tuple[Category, int]]]]
+    types: list[ConsulterType]
+
+    @classmethod
+    def create(cls, fiscal_years: list[int]) -> "_YearlyLists":
+        types = [t for t in ConsulterType.objects.filter(active=True) if t.name in TYPE_WEIGHTS]
+        kinds: dict[int, list[tuple[ActivityKind, int]]] = {}
+        categories: dict[int, dict[int, list[tuple[Category, int]]]] = {}
+        before_kinds: dict[str, ActivityKind] = {}
+        before_categories: dict[int, dict[str, Category]] = {}
+        for index, fy in enumerate(fiscal_years):
+            shape = demo_shape(index, len(fiscal_years))
+            lineage = demo.LINEAGE.get(shape, {}) if index else {}
+            made_kinds = {}
+            for order, name in enumerate(demo.ACTIVITY_KINDS[shape], start=1):
+                kind = ActivityKind.objects.create(fiscal_year=fy, name=name, order=order)
+                kind.predecessors.add(*_predecessors(name, lineage.get("", {}), before_kinds))
+                made_kinds[normalize(name)] = kind
+            kinds[fy] = [(k, KIND_WEIGHTS[k.name]) for k in made_kinds.values()]
+            before_kinds = made_kinds
+            categories[fy] = {}
+            for consulter_type in types:
+                made: dict[str, Category] = {}
+                for order, (name, weight) in enumerate(
+                    demo.CATEGORIES.get(consulter_type.name, {}).get(shape, []), start=1
+                ):
+                    category = Category.objects.create(
+                        fiscal_year=fy, consulter_type=consulter_type, name=name, order=order
+                    )
+                    category.predecessors.add(
+                        *_predecessors(
+                            name,
+                            lineage.get(consulter_type.name, {}),
+                            before_categories.get(consulter_type.pk, {}),
+                        )
+                    )
+                    made[normalize(name)] = category
+                    categories[fy].setdefault(consulter_type.pk, []).append((category, weight))
+                before_categories[consulter_type.pk] = made
+        return cls(kinds=kinds, categories=categories, types=types)
+
+
+def _predecessors(
+    name: str, explicit: dict[str, tuple[str, ...]], before: dict[str, T]
+) -> list[T]:
+    names = explicit.get(name, (name,))
+    return [before[normalize(n)] for n in names if normalize(n) in before]
+
+
+# --- the directory the records point to ------------------------------------------------
+
+
+@dataclass
+class _City:
+    groups: list[ActivityGroup]
+    regions: list[Region]
+    agencies: list[Agency]
+    default_staff: int | None
+
+    @classmethod
+    def load(cls) -> "_City":
+        regions = list(Region.objects.select_related("zone"))
+        return cls(
+            groups=list(ActivityGroup.objects.select_related("zone")),
+            regions=regions,
+            agencies=list(Agency.objects.all()),
+            default_staff=regions[0].zone.staff_id if regions else None,
+        )
+
+
+# --- the records -----------------------------------------------------------------------
+
+Row = tuple[dict[str, Any], list[int], list[int]]
+
+
+def _year_rows(
+    rng: random.Random, fy: int, count: int, lists: _YearlyLists, city: _City
+) -> Iterator[Row]:
+    first, last = fiscal_year_bounds(fy)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    kinds, kind_weights = zip(*lists.kinds[fy], strict=True)
+    types = lists.types
+    type_weights = [TYPE_WEIGHTS[t.name] for t in types]
+    for kind in rng.choices(kinds, weights=kind_weights, k=count):
+        day = rng.choice(days)
+        values: dict[str, Any] = {
+            "date": day,
+            "fiscal_year": fy,
+            "activity_kind_id": kind.pk,
+            "time": clock(rng.randint(9, 18), rng.choice((0, 15, 30, 45))),
+            "duration_minutes": rng.choice((15, 30, 60, 90, 120)),
+            "initiated": kind.name == demo.APPROACH_KIND,
+        }
+        _aim(rng, values, city)
+        category_ids: list[int] = []
+        agency_ids: list[int] = []
+        if kind.name == demo.CONSULTATION_KIND:
+            consulter_type = rng.choices(types, weights=type_weights)[0]
+            values["consulter_type_id"] = consulter_type.pk
+            values["consent"] = rng.random() < 0.5
+            outreach = rng.random() < OUTREACH_SHARE
+            values["place"] = Place.OUTREACH if outreach else rng.choice(ARRIVAL_PLACES)
+            category_ids = _pick_categories(
+                rng,
+                lists.categories[fy].get(consulter_type.pk, []),
+                several=consulter_type.name == demo.GROUP,
+            )
+            if consulter_type.name == demo.AGENCY:
+                agency_ids = [a.pk for a in rng.sample(city.agencies, rng.choice((1, 1, 2)))]
+            elif rng.random() < AGENCY_SHARE:
+                agency_ids = [rng.choice(city.agencies).pk]
+        else:
+            values["place"] = rng.choice(KIND_PLACES.get(kind.name, (Place.OTHER,)))
+            if kind.name == demo.MEETING_KIND and rng.random() < AGENCY_SHARE:
+                agency_ids = [rng.choice(city.agencies).pk]
+        if rng.random() < 0.7:
+            values["note"] = rng.choice(NOTES)
+        if rng.random() < 0.02:
+            values["follow_up"] = True
+            values["follow_up_due"] = day + timedelta(days=14)
+        if rng.random() < DELETED_SHARE:
+            values["deleted_at"] = datetime.combine(day, clock(8), tzinfo=UTC)
+            values["deleted_by_id"] = values["staff_id"]
+        yield values, category_ids, agency_ids
+
+
+def _aim(rng: random.Random, values: dict[str, Any], city: _City) -> None:
+    """A group (most often), a regional council or nothing; the area and staff follow."""
+    roll = rng.random()
+    if roll < 0.55 and city.groups:
+        group = rng.choice(city.groups)
+        values.update(target_group_id=group.pk, zone_id=group.zone_id, region_id=group.region_id)
+        staff = group.zone.staff_id
+    elif roll < 0.85 and city.regions:
+        region = rng.choice(city.regions)
+        values.update(target_region_id=region.pk, zone_id=region.zone_id, region_id=region.pk)
+        staff = region.zone.staff_id
+    else:
+        staff = city.default_staff
+    values.update(staff_id=staff, created_by_id=staff, updated_by_id=staff)
+
+
+def _pick_categories(
+    rng: random.Random, listed: Sequence[tuple[Category, int]], *, several: bool
+) -> list[int]:
+    """One category; a group's consultation often names two or three subjects."""
+    if not listed:
+        return []
+    categories, weights = zip(*listed, strict=True)
+    how_many = rng.choices((1, 2, 3), weights=(6, 3, 1))[0] if several else 1
+    picked = rng.choices(categories, weights=weights, k=how_many)
+    return sorted({c.pk for c in picked})
+
+
+class _Writer:
+    """Collects rows and writes them with executemany, one transaction per batch."""
+
+    def __init__(self) -> None:
+        qn = connection.ops.quote_name
+        self.fields = [f for f in SupportRecord._meta.concrete_fields]
+        # A column the bench does not fill gets the field's default, so that a new
+        # field with a default does not break the benchmark.
+        self.defaults = {
+            f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.fields
+        }
+        self.defaults.update(version=1, note="", initiated=False, consent=False, follow_up=False)
+        columns = ", ".join(qn(f.column) for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        self.record_sql = f"INSERT INTO {qn(SupportRecord._meta.db_table)} ({columns}) VALUES ({marks})"
+        through = SupportRecord.categories.through._meta.db_table
+        self.category_sql = (
+            f"INSERT INTO {qn(through)} ({qn('supportrecord_id')}, {qn('category_id')}) "
+            "VALUES (%s, %s)"
+        )
+        self.agency_sql = (
+            f"INSERT INTO {qn(RecordAgency._meta.db_table)} "
+            f"({qn('record_id')}, {qn('agency_id')}, {qn('action')}) VALUES (%s, %s, %s)"
+        )
+        self.next_id = (SupportRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        self.records: list[tuple[Any, ...]] = []
+        self.categories: list[tuple[int, int]] = []
+        self.agencies: list[tuple[int, int, str]] = []
+        self.record_count = self.category_count = self.agency_count = 0
+        self._adapted: dict[Any, Any] = {}
+        self._note_keys: dict[str, str] = {}
+
+    def add(self, values: dict[str, Any], category_ids: list[int], agency_ids: list[int]) -> None:
+        record_id = self.next_id
+        self.next_id += 1
+        stamp = datetime.combine(values["date"], clock(3), tzinfo=UTC)
+        note = values.get("note", "")
+        if note not in self._note_keys:
+            self._note_keys[note] = normalize(note)
+        values.update(
+            id=record_id,
+            note_key=self._note_keys[note],
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        values = {k: self._adapt(v) for k, v in values.items()}
+        self.records.append(tuple(values.get(f.attname, self.defaults[f.attname]) for f in self.fields))
+        self.categories.extend((record_id, c) for c in category_ids)
+        self.agencies.extend((record_id, a, AgencyAction.LIAISON.value) for a in agency_ids)
+        if len(self.records) >= BATCH:
+            self.flush()
+
+    def _adapt(self, value: Any) -> Any:
+        """Dates and times as the backend stores them (cached: few distinct values)."""
+        if not isinstance(value, date | clock):
+            return value
+        if value not in self._adapted:
+            ops = connection.ops
+            if isinstance(value, datetime):
+                self._adapted[value] = ops.adapt_datetimefield_value(value)
+            elif isinstance(value, date):
+                self._adapted[value] = ops.adapt_datefield_value(value)
+            else:
+                self._adapted[value] = ops.adapt_timefield_value(value)
+        return self._adapted[value]
+
+    def flush(self) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(self.record_sql, self.records)
+            if self.categories:
+                cursor.executemany(self.category_sql, self.categories)
+            if self.agencies:
+                cursor.executemany(self.agency_sql, self.agencies)
+        self.record_count += len(self.records)
+        self.category_count += len(self.categories)
+        self.agency_count += len(self.agencies)
+        self.records, self.categories, self.agencies = [], [], []
+
+    def finish(self) -> None:
+        self.flush()
+        with connection.cursor() as cursor:
+            # Ids were given explicitly: PostgreSQL's sequence must be told.
+            for sql in connection.ops.sequence_reset_sql(no_style(), [SupportRecord]):
+                cursor.execute(sql)
+            if connection.vendor == "postgresql":
+                # Autovacuum would gather the statistics a minute later; gather them now
+                # so that the plans timed are the plans of a settled database.
+                cursor.execute("ANALYZE")
+            elif connection.vendor == "sqlite":
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
