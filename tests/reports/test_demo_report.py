@@ -26,7 +26,11 @@ def test_split_note_new_markers_and_counted_from_notes(demo_text: str) -> None:
     assert "新型コロナウイルス関連 96件（新）" in demo_text
     assert "※働きかけは令和2年度から集計しています。" in demo_text
     # a renamed category keeps its delta: no 新 on it
-    line = next(line for line in demo_text.splitlines() if "フードバンク・フードパントリー団体について" in line)
+    line = next(
+        line
+        for line in demo_text.splitlines()
+        if "フードバンク・フードパントリー団体について" in line
+    )
     assert "（新）" not in line
 
 

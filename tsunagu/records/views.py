@@ -165,7 +165,11 @@ def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "records/record_form.html",
         _form_context(
-            form, title="記録の編集", record=record, conflict=conflict, closed=_is_closed(record.fiscal_year)
+            form,
+            title="記録の編集",
+            record=record,
+            conflict=conflict,
+            closed=_is_closed(record.fiscal_year),
         ),
     )
 
