@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "tsunagu.records",
     "tsunagu.transfer",
     "tsunagu.reports",
+    "tsunagu.plans",
+    "tsunagu.grants",
+    "tsunagu.cases",
+    "tsunagu.volunteers",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,10 @@ urlpatterns = [
     path("categories/", include("tsunagu.records.category_urls")),
     path("transfer/", include("tsunagu.transfer.urls")),
     path("reports/", include("tsunagu.reports.urls")),
+    path("plans/", include("tsunagu.plans.urls")),
+    path("grants/", include("tsunagu.grants.urls")),
+    path("cases/", include("tsunagu.cases.urls")),
+    path("volunteers/", include("tsunagu.volunteers.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("django-admin/", admin.site.urls),
 ]

@@ -32,8 +32,25 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+def all_labels() -> dict[str, str]:
+    """The labels above, plus those each app declares in its `audit_labels.LABELS`."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    labels = dict(ACTION_LABELS)
+    for config in apps.get_app_configs():
+        if config.name.startswith("tsunagu."):
+            try:
+                module = import_module(f"{config.name}.audit_labels")
+            except ModuleNotFoundError:
+                continue
+            labels.update(getattr(module, "LABELS", {}))
+    return labels
+
+
 def describe(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return all_labels().get(action, action)
 
 
 def _field_label(target_type: str, field: str) -> str:

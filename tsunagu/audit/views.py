@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from tsunagu.accounts.decorators import admin_required
 from tsunagu.accounts.models import User
-from tsunagu.audit.descriptions import ACTION_LABELS, describe, describe_changes
+from tsunagu.audit.descriptions import all_labels, describe_changes
 from tsunagu.audit.models import AuditEntry
 
 
@@ -18,8 +18,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if actor.isdigit():
         entries = entries.filter(actor_id=int(actor))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    labels = all_labels()
     rows = [
-        (entry, describe(entry.action), describe_changes(entry.target_type, entry.changes))
+        (
+            entry,
+            labels.get(entry.action, entry.action),
+            describe_changes(entry.target_type, entry.changes),
+        )
         for entry in page
     ]
     return render(
@@ -28,7 +33,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "actions": sorted(ACTION_LABELS.items(), key=lambda item: item[0]),
+            "actions": sorted(labels.items(), key=lambda item: item[0]),
             "actors": User.objects.all(),
             "action": action,
             "actor": actor,

@@ -5,6 +5,7 @@ from django.utils import timezone
 from tsunagu.accounts.decorators import require_role
 from tsunagu.accounts.models import Role
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
+from tsunagu.core.panels import app_panels
 from tsunagu.records.models import SupportRecord
 
 
@@ -18,6 +19,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("follow_up_due")[:20]
     )
     context = {
+        "panels": app_panels(user, today),
         "my_zones": my_zones,
         "follow_ups": follow_ups if user.can_write else [],
         "today": today,

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "tsunagu.cases"
+    label = "cases"
+    verbose_name = "個別支援"

@@ -1,0 +1,34 @@
+"""Panels that apps add to the home page.
+
+An app with a module `dashboard.py` defining `panel(user, today) -> Panel | None` gets its
+panel shown, in INSTALLED_APPS order. The home page knows no app's internals."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+
+from tsunagu.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str  # included with `panel` in its context
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def app_panels(user: User, today: date) -> list[Panel]:
+    panels = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("tsunagu."):
+            continue
+        try:
+            module = import_module(f"{config.name}.dashboard")
+        except ModuleNotFoundError:
+            continue
+        panel = module.panel(user, today)
+        if panel is not None:
+            panels.append(panel)
+    return panels

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VolunteersConfig(AppConfig):
+    name = "tsunagu.volunteers"
+    label = "volunteers"
+    verbose_name = "ボランティアセンター"
