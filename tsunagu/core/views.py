@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from tsunagu.accounts.decorators import require_role
 from tsunagu.accounts.models import Role
-from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.core.panels import app_panels
+from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.records.models import SupportRecord
 
 
