@@ -126,7 +126,7 @@ def _header_name(value: Cell) -> str:
 
 
 def table_format(filename: str) -> str:
-    """"csv" or "xlsx", from the file name; anything else is refused in Japanese."""
+    """ "csv" or "xlsx", from the file name; anything else is refused in Japanese."""
     suffix = PurePath(filename).suffix.lower()
     if suffix in (".csv", ".txt"):
         return "csv"
@@ -158,6 +158,12 @@ def _decodes(data: bytes, encoding: str) -> bool:
 def _csv_encoding(data: bytes) -> str:
     if data.startswith(BOM):
         return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's 「Unicode テキスト」: UTF-16 and tab separated, not a CSV.
+        raise TableError(
+            "UTF-16 のファイル（Excel の「Unicode テキスト」）は読めません。"
+            "「CSV UTF-8（コンマ区切り）」で保存してください。"
+        )
     if _decodes(data, "utf-8"):
         return "utf-8"
     # Never shift_jis: it cannot decode 髙 and turns ～ into 〜.
@@ -261,7 +267,9 @@ def _xlsx_cell(cell: Any, number: int, errors: list[RowError]) -> Cell:
         )
         return None
     if kind == "e":
-        errors.append(RowError(number, None, f"セル{coordinate}がエラー（{value}）になっています。"))
+        errors.append(
+            RowError(number, None, f"セル{coordinate}がエラー（{value}）になっています。")
+        )
         return None
     if isinstance(value, str):
         return _clean_text(value) or None
@@ -338,7 +346,8 @@ class Table:
     def _row(self, number: int, values: list[Cell], errors: list[RowError]) -> Row | None:
         if not errors and all(v is None for v in values):
             return None
-        named: dict[str, Cell] = {}
+        # Every column of the header is present, even where a short row ends early.
+        named: dict[str, Cell] = dict.fromkeys(self.headers)
         for position, value in enumerate(values):
             header = self._positions[position] if position < len(self._positions) else ""
             if header:
@@ -392,7 +401,9 @@ def _check_headers(
     if missing:
         errors.append(
             RowError(
-                1, None, "必要な見出しがありません：" + "、".join(f"「{c}」" for c in missing) + "。"
+                1,
+                None,
+                "必要な見出しがありません：" + "、".join(f"「{c}」" for c in missing) + "。",
             )
         )
     return errors
@@ -414,7 +425,8 @@ def read_table(
     data rows come with each `Row` as it is read.
     """
     fmt = table_format(filename)
-    if not data.strip() or data.strip() == BOM:
+    # Only the head is looked at: stripping all of a large file would copy it.
+    if len(data) <= _CHUNK and data.strip() in (b"", BOM):
         raise TableError(_EMPTY)
     if fmt == "csv":
         encoding = _csv_encoding(data)
@@ -433,7 +445,7 @@ def read_table(
     first = next(rows, None)
     if first is None:
         raise TableError(_EMPTY)
-    number, header_cells, header_errors = first
+    _, header_cells, header_errors = first
     if header_errors:
         raise TableError(header_errors)
     headers = [_header_name(value) for value in header_cells]
@@ -526,7 +538,10 @@ def _write_sheet(
     sample = [list(row) for _, row in zip(range(_WIDTH_SAMPLE), iterator, strict=False)]
     for position, header in enumerate(headers):
         widest = max(
-            [_display_width(header), *(_display_width(r[position]) for r in sample if position < len(r))]
+            [
+                _display_width(header),
+                *(_display_width(r[position]) for r in sample if position < len(r)),
+            ]
         )
         letter = get_column_letter(position + 1)
         sheet.column_dimensions[letter].width = min(_MAX_WIDTH, max(6, widest + 2))
@@ -567,8 +582,8 @@ def _write_sheet(
                 out.append(value)
         return out
 
-    for row in sample:
-        sheet.append(cells(row))
+    for sampled in sample:
+        sheet.append(cells(sampled))
     for row in iterator:
         sheet.append(cells(row))
 

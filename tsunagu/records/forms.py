@@ -158,6 +158,9 @@ class ConsultationFieldsMixin(forms.Form):
             f"選んだ相談内容は日付の年度（{fiscal_year_label(fiscal_year)}）の分類ではありません。選び直してください。"
         )
 
+    def clean_note(self) -> str:
+        return normalize_newlines(self.cleaned_data.get("note", ""))
+
     def clean_agencies(self) -> list[tuple[Agency, str]]:
         """Agencies travel as "id:action,id:action"."""
         raw = self.cleaned_data.get("agencies", "")
@@ -320,6 +323,14 @@ class OutingForm(SharedFieldsMixin):
             names = {kind.name_key: kind.pk for kind in kinds}
             self.initial.setdefault("visit_kind", _first_containing(names, "出向き"))
             self.initial.setdefault("consultation_kind", _first_containing(names, "相談"))
+
+    def clean_visit_note(self) -> str:
+        return normalize_newlines(self.cleaned_data.get("visit_note", ""))
+
+
+def normalize_newlines(text: str) -> str:
+    """Browsers send CRLF; records keep LF so that exports and imports round-trip."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _first_containing(names: dict[str, int], word: str) -> int | None:

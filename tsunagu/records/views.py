@@ -41,6 +41,7 @@ from tsunagu.records.services import (
     restore_record,
     update_record,
 )
+from tsunagu.transfer.exporters import records_download_response
 
 PAGE_SIZE = 50
 LAST_PLACE_KEY = "records.last_place"
@@ -253,13 +254,10 @@ def record_list(request: AuthenticatedRequest) -> HttpResponse:
 def _download(
     request: AuthenticatedRequest, records: Any, fmt: str, fiscal_year: int
 ) -> HttpResponse:
-    require_role(request.user, Role.STAFF)
-    try:
-        from tsunagu.transfer.exporters import records_download_response
-    except ImportError:  # pragma: no cover - the transfer app is being built alongside
-        messages.error(request, "出力の機能はまだ使えません。")
-        return redirect("records:list")
-    return records_download_response(records, fmt, f"支援記録_{fiscal_year_label(fiscal_year)}")
+    require_role(request.user, Role.STAFF)  # the export carries notes
+    return records_download_response(
+        records, fmt, f"支援記録_{fiscal_year_label(fiscal_year)}", by=request.user
+    )
 
 
 @admin_required

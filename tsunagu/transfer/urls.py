@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from tsunagu.transfer import views
 
 app_name = "transfer"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.import_upload, name="index"),
+    path("export/", views.export_download, name="export"),
+]

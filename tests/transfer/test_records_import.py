@@ -1,0 +1,255 @@
+"""Importing support records: every row or nothing, with every error explained."""
+
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from tests.transfer.conftest import record_row, records_file, run_import
+from tsunagu.audit.models import AuditEntry
+from tsunagu.lib.tabular import write_csv, write_xlsx
+from tsunagu.records.models import NOTE_MAX_LENGTH, AgencyAction, ImportBatch, Place, SupportRecord
+from tsunagu.transfer.formats import RECORD_COLUMNS, RECORD_CORE_COLUMNS
+from tsunagu.transfer.importers.base import ImportRefused
+
+
+def refused(data: bytes, filename: str = "t.csv") -> ImportRefused:
+    with pytest.raises(ImportRefused) as error:
+        run_import("records", data, filename)
+    assert not SupportRecord.objects.exists()
+    assert not ImportBatch.objects.exists()
+    return error.value
+
+
+def test_a_consultation_imports_with_its_categories_agencies_and_area(world, admin_user) -> None:  # type: ignore[no-untyped-def]
+    data = records_file(
+        record_row(
+            活動種別="相談対応",
+            相談者区分="地域活動団体",
+            相談内容="活動費・助成金・会計|ﾁﾗｼ・広報作成",
+            関係機関="子ども政策課｜みどり台地域包括支援センター（紹介・つなぎ）",
+            働きかけ="〇",
+            同意="はい",
+            メモ="会計の引き継ぎ、\n「次回」確認",
+        )
+    )
+    result = run_import("records", data, by=admin_user)
+    assert result.message == "支援記録 1件を取り込みました。"
+    record = SupportRecord.objects.get()
+    assert record.date == date(2020, 6, 1) and record.fiscal_year == 2020
+    assert record.staff and record.staff.username == "shokuin"
+    assert record.activity_kind == world["kinds"][2020, "相談対応"]
+    assert record.place == Place.OUTREACH
+    assert record.target_group == world["hidamari"] and record.target_region is None
+    assert (record.zone, record.region) == (world["east"], world["honcho"])
+    assert [c.name for c in record.categories.order_by("order")] == [
+        "活動費・助成金・会計",
+        "チラシ・広報作成",
+    ]
+    assert {(a.agency.name, a.action) for a in record.agency_links.all()} == {
+        ("子ども政策課", AgencyAction.LIAISON),
+        ("みどり台地域包括支援センター", AgencyAction.REFERRAL),
+    }
+    assert record.initiated and record.consent
+    assert record.note == "会計の引き継ぎ、\n「次回」確認"
+    assert record.note_key == "会計の引き継ぎ、「次回」確認"
+    assert record.import_batch == result.batch and record.created_by == admin_user
+    assert result.batch.row_count == 1 and result.batch.imported_by == admin_user
+    entry = AuditEntry.objects.get(action="transfer.imported")
+    assert entry.actor == admin_user
+    assert entry.changes == {"kind": "records", "filename": "t.csv", "rows": 1}
+
+
+def test_empty_optional_cells_and_a_region_target(world) -> None:  # type: ignore[no-untyped-def]
+    run_import(
+        "records",
+        records_file(
+            record_row(
+                担当職員="", 支援先="境南地域社協", 場所="電話", 活動種別="話し合いへの参加"
+            ),
+            record_row(
+                支援先="", 地域="本町地域社協", 相談者区分="市民社協の事業", 活動種別="相談対応"
+            ),
+            record_row(日付="R2.6.2", 支援先="", 関係機関="旧福祉課"),
+        ),
+    )
+    first, second, third = SupportRecord.objects.order_by("id")
+    assert first.staff is None and first.target_region == world["kyonan"]
+    assert (first.zone, first.region) == (world["west"], world["kyonan"])
+    assert second.target is None and (second.zone, second.region) == (
+        world["east"],
+        world["honcho"],
+    )
+    assert second.consulter_type and second.consulter_type.name == "市民社協の事業"
+    # an inactive agency is fine in an import of past years
+    assert third.date == date(2020, 6, 2) and third.agencies.get() == world["old"]
+    assert third.zone is None and third.region is None
+
+
+def test_optional_columns_set_time_duration_follow_up_and_zone(world) -> None:  # type: ignore[no-untyped-def]
+    row = dict(zip(RECORD_CORE_COLUMNS, record_row(支援先=""), strict=True))
+    row |= {"圏域": "西部圏域", "時刻": "１０：３０", "所要時間": "45", "フォローアップ": "〇"}
+    row |= {"フォローアップ期日": "2020/6/15"}
+    run_import("records", write_csv(RECORD_COLUMNS, [[row.get(c) for c in RECORD_COLUMNS]]))
+    record = SupportRecord.objects.get()
+    assert record.zone == world["west"] and record.region is None
+    assert record.time == time(10, 30) and record.duration_minutes == 45
+    assert record.follow_up and record.follow_up_due == date(2020, 6, 15)
+
+
+def tomorrow() -> str:
+    return (timezone.localdate() + timedelta(days=1)).isoformat()
+
+
+BAD_ROWS: list[tuple[dict[str, Any], str, str]] = [
+    ({"日付": ""}, "日付", "日付が空です。"),
+    ({"日付": "2020-02-30"}, "日付", "「2020-02-30」は存在しない日付です。"),
+    ({"日付": "TOMORROW"}, "日付", "は未来の日付です。未来の記録は取り込めません。"),
+    ({"担当職員": "山田 花子"}, "担当職員", "職員「山田 花子」が見つかりません。"),
+    ({"活動種別": "見学"}, "活動種別", "活動種別「見学」は令和2年度の一覧にありません。"),
+    ({"日付": "2017-06-01"}, "活動種別", "平成29年度の活動種別がまだありません。"),
+    (
+        {"場所": "喫茶店"},
+        "場所",
+        "場所「喫茶店」は使えません。出向いた先、来所、電話、メール、訪問、その他",
+    ),
+    (
+        {"支援先": "サロンこもれび"},
+        "支援先",
+        "支援先「サロンこもれび」が活動団体にも地域社協にも見つかりません。",
+    ),
+    ({"地域": "北町地域社協"}, "地域", "地域社協「北町地域社協」が見つかりません。"),
+    ({"地域": "境南地域社協"}, "地域", "支援先「サロンひだまり」の地域は「本町地域社協」です。"),
+    ({"相談者区分": "住民"}, "相談者区分", "相談者区分「住民」はありません。"),
+    ({"相談内容": "近況報告"}, "相談内容", "相談内容を書くときは相談者区分も書いてください。"),
+    (
+        {"相談者区分": "地域活動団体"},
+        "相談内容",
+        "「地域活動団体」の相談は、相談内容を一つ以上書いてください。",
+    ),
+    (
+        {"相談者区分": "市民社協の事業", "相談内容": "近況報告"},
+        "相談内容",
+        "「市民社協の事業」の相談には相談内容の分類はありません。",
+    ),
+    (
+        {"相談者区分": "地域活動団体", "相談内容": "近況報告"},
+        "相談内容",
+        "相談内容「近況報告」は令和2年度の「ニーズを抱えている個人」の分類です。",
+    ),
+    (
+        {"相談者区分": "地域活動団体", "相談内容": "チラシ・広報"},
+        "相談内容",
+        "相談内容「チラシ・広報」は令和2年度の「地域活動団体」の一覧にありません（令和元年度の分類です）。",
+    ),
+    (
+        {"相談者区分": "ボランティア希望（活動）者", "相談内容": "寄付したい"},
+        "相談内容",
+        "令和2年度の「ボランティア希望（活動）者」の分類がまだありません。",
+    ),
+    (
+        {"相談者区分": "地域活動団体", "相談内容": "会則・会議|会則・会議"},
+        "相談内容",
+        "「会則・会議」が二度書かれています。",
+    ),
+    ({"関係機関": "消防署"}, "関係機関", "関係機関「消防署」が見つかりません。"),
+    ({"働きかけ": "たぶん"}, "働きかけ", "「たぶん」は読み取れません。〇（はい）か空欄"),
+    (
+        {"メモ": "あ" * (NOTE_MAX_LENGTH + 1)},
+        "メモ",
+        "長すぎます（10,001文字）。10,000文字までにしてください。",
+    ),
+]
+
+
+@pytest.mark.parametrize(("values", "column", "message"), BAD_ROWS)
+def test_each_bad_value_is_named_and_nothing_is_imported(world, values, column, message) -> None:  # type: ignore[no-untyped-def]
+    values = {k: tomorrow() if v == "TOMORROW" else v for k, v in values.items()}
+    error = refused(records_file(record_row(), record_row(**values)))
+    assert [(e.row, e.column) for e in error.row_errors] == [(3, column)]
+    assert message in error.row_errors[0].message
+
+
+def test_a_ten_megabyte_note_is_refused_with_its_row(world) -> None:  # type: ignore[no-untyped-def]
+    error = refused(records_file(record_row(メモ="長" * 10_000_000)))
+    assert error.row_errors[0].row == 2
+    assert "文字数が多すぎます" in error.row_errors[0].message
+
+
+def test_a_group_name_shared_by_two_zones_is_told_apart_by_the_region(world) -> None:  # type: ignore[no-untyped-def]
+    from tsunagu.directory.models import ActivityGroup
+
+    twin = ActivityGroup.objects.create(
+        name="サロンひだまり", kind=world["salon"], zone=world["west"], region=world["kyonan"]
+    )
+    error = refused(records_file(record_row()))
+    assert "「地域」の列に地域社協を書いて区別してください" in error.row_errors[0].message
+    run_import("records", records_file(record_row(地域="境南地域社協")))
+    assert SupportRecord.objects.get().target_group == twin
+
+
+def test_a_name_shared_by_two_staff_members_asks_for_the_login_id(world) -> None:  # type: ignore[no-untyped-def]
+    from tsunagu.accounts.models import User
+
+    User.objects.create_user(username="shokuin2", last_name="職員", first_name="二郎")
+    error = refused(records_file(record_row()))
+    assert (
+        error.row_errors[0].message
+        == "「職員 二郎」という職員が2人います。ログインIDで書いてください。"
+    )
+    run_import("records", records_file(record_row(担当職員="shokuin2")))
+
+
+def test_every_error_is_reported_with_the_list_capped(world) -> None:  # type: ignore[no-untyped-def]
+    rows = [record_row(場所="喫茶店") for _ in range(250)]
+    error = refused(records_file(*rows))
+    assert len(error.row_errors) == 200 and error.hidden == 50 and error.count == 250
+    assert error.lines()[-1] == "ほかに 50 件の問題があります。"
+
+
+def test_ten_thousand_rows_with_one_bad_row_import_nothing_and_name_the_row(world) -> None:  # type: ignore[no-untyped-def]
+    first_day = date(2020, 4, 1)
+    rows = [
+        record_row(日付=(first_day + timedelta(days=i % 365)).isoformat()) for i in range(10_000)
+    ]
+    rows[7_776] = record_row(活動種別="見学")
+    error = refused(records_file(*rows))
+    assert [(e.row, e.column) for e in error.row_errors] == [(7_778, "活動種別")]
+    rows[7_776] = record_row()
+    result = run_import("records", records_file(*rows))
+    assert SupportRecord.objects.count() == 10_000 == result.batch.row_count
+    assert (
+        SupportRecord.objects.filter(fiscal_year=2020, import_batch=result.batch).count() == 10_000
+    )
+
+
+def test_the_same_file_twice_is_refused(world, admin_user) -> None:  # type: ignore[no-untyped-def]
+    data = records_file(record_row())
+    first = run_import("records", data, filename="令和2年度.csv", by=admin_user)
+    with pytest.raises(ValidationError) as error:
+        run_import("records", data, filename="別の名前.csv")
+    when = timezone.localtime(first.batch.imported_at).strftime("%Y-%m-%d %H:%M")
+    assert error.value.messages == [
+        f"このファイルは {when} に 管理 一郎 さんが取り込み済みです（令和2年度.csv、1行）。"
+        "同じファイルは二度取り込めません。"
+    ]
+    assert SupportRecord.objects.count() == 1
+
+
+def test_an_xlsx_file_imports_like_a_csv(world) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    row = record_row(日付=None)
+    row[0] = datetime(2020, 6, 1)  # noqa: DTZ001 - an Excel date cell has no time zone
+    run_import("records", write_xlsx([("記録", RECORD_CORE_COLUMNS, [row])]), filename="t.xlsx")
+    assert SupportRecord.objects.get().date == date(2020, 6, 1)
+
+
+def test_a_bad_header_is_refused_before_any_row(world) -> None:  # type: ignore[no-untyped-def]
+    data = write_csv(["日付", "活動種別", "備考"], [["2020-06-01", "出向き・参加", ""]])
+    error = refused(data)
+    text = "\n".join(error.messages)
+    assert "使えない見出しがあります：「備考」" in text
+    assert "必要な見出しがありません：「場所」。" in text

@@ -1,0 +1,176 @@
+"""Importing a file: all or nothing, never the same file twice, one audit entry."""
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tsunagu.accounts.models import User
+from tsunagu.audit.services import log_action
+from tsunagu.lib.tabular import RowError, Table, TableError, read_table, sheet_names, table_format
+from tsunagu.records.models import ImportBatch
+from tsunagu.transfer.formats import (
+    CATEGORY_COLUMNS,
+    CATEGORY_REQUIRED,
+    RECORD_COLUMNS,
+    RECORD_REQUIRED,
+    EntityFormat,
+    Kind,
+    entity_names,
+    find_entity,
+)
+from tsunagu.transfer.importers.base import Importer, ImportRefused
+from tsunagu.transfer.importers.categories import CategoryImporter
+from tsunagu.transfer.importers.directory import DirectoryImporter
+from tsunagu.transfer.importers.records import RecordImporter
+from tsunagu.transfer.values import Errors
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch: ImportBatch
+    message: str
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _already_imported(kind: str, digest: str) -> ValidationError | None:
+    batch = (
+        ImportBatch.objects.filter(kind=kind, digest=digest).select_related("imported_by").first()
+    )
+    if batch is None:
+        return None
+    when = timezone.localtime(batch.imported_at).strftime("%Y-%m-%d %H:%M")
+    who = f" {batch.imported_by.display_name} さんが" if batch.imported_by else ""
+    return ValidationError(
+        f"このファイルは {when} に{who}取り込み済みです（{batch.filename}、{batch.row_count:,}行）。"
+        "同じファイルは二度取り込めません。"
+    )
+
+
+def _directory_sheets(
+    data: bytes, filename: str, entity: str | None
+) -> list[tuple[EntityFormat, Table]]:
+    chosen = find_entity(entity) if entity else None
+    if entity and chosen is None:
+        raise TableError(f"マスタの種類「{entity}」はありません。{entity_names()} のどれかです。")
+    if table_format(filename) == "csv":
+        chosen = chosen or find_entity(PurePath(filename).stem)
+        if chosen is None:
+            raise TableError(
+                f"CSV ではマスタの種類（{entity_names()}）を選んでください"
+                "（コマンドでは --entity、またはファイル名を「圏域.csv」のようにします）。"
+            )
+        return [(chosen, _read(data, filename, chosen, None))]
+    names = sheet_names(data)
+    if chosen is not None:
+        sheet = next((n for n in names if find_entity(n) == chosen), None)
+        if sheet is None and len(names) == 1:
+            sheet = names[0]
+        if sheet is None:
+            raise TableError(f"「{chosen.name}」という名前のシートがありません。")
+        return [(chosen, _read(data, filename, chosen, sheet))]
+    unknown = [n for n in names if find_entity(n) is None]
+    if unknown:
+        raise TableError(
+            "シート名がマスタの種類と合いません："
+            + "、".join(f"「{n}」" for n in unknown)
+            + f"。シート名は {entity_names()} のどれかにしてください。"
+        )
+    sheets: list[tuple[EntityFormat, Table]] = []
+    errors: list[RowError] = []
+    for name in names:
+        found = find_entity(name)
+        assert found is not None
+        try:
+            sheets.append((found, _read(data, filename, found, name)))
+        except TableError as error:
+            errors.extend(replace(e, sheet=e.sheet or name) for e in error.errors)
+    if errors:
+        raise TableError(errors)
+    return sheets
+
+
+def _read(data: bytes, filename: str, entity: EntityFormat, sheet: str | None) -> Table:
+    return read_table(data, filename, sheet, columns=entity.columns, required=entity.required)
+
+
+def open_importer(
+    kind: str, data: bytes, filename: str, *, entity: str | None = None, today: date | None = None
+) -> Importer:
+    """The importer for a file; TableError when the file or its header cannot be used."""
+    if kind == Kind.RECORDS:
+        table = read_table(data, filename, columns=RECORD_COLUMNS, required=RECORD_REQUIRED)
+        return RecordImporter(table, today=today)
+    if kind == Kind.CATEGORIES:
+        table = read_table(data, filename, columns=CATEGORY_COLUMNS, required=CATEGORY_REQUIRED)
+        return CategoryImporter(table)
+    if kind == Kind.DIRECTORY:
+        return DirectoryImporter(_directory_sheets(data, filename, entity))
+    raise ValueError(kind)
+
+
+def import_file(
+    *,
+    by: User | None,
+    kind: str,
+    data: bytes,
+    filename: str,
+    entity: str | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Import every row of the file, or nothing.
+
+    Raises ImportRefused (a ValidationError listing every problem with its row and column)
+    when any row is bad, ValidationError when the same file was imported before."""
+    filename = PurePath(filename).name or "（名前なし）"
+    digest = file_digest(data)
+    refused = _already_imported(kind, digest)
+    if refused is not None:
+        raise refused
+    try:
+        importer = open_importer(kind, data, filename, entity=entity, today=today)
+    except TableError as error:
+        raise ImportRefused(error) from error
+    try:
+        return _run(importer, by=by, kind=kind, filename=filename, digest=digest)
+    finally:
+        importer.close()
+
+
+def _run(
+    importer: Importer, *, by: User | None, kind: str, filename: str, digest: str
+) -> ImportResult:
+    errors = Errors()
+    try:
+        rows = importer.validate(errors)
+    except TableError as error:
+        raise ImportRefused(error) from error
+    if errors:
+        raise ImportRefused(errors)
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                kind=kind, filename=filename[:255], digest=digest, row_count=rows, imported_by=by
+            )
+            message = importer.apply(by=by, batch=batch)
+            log_action(
+                by=by,
+                action="transfer.imported",
+                target=batch,
+                changes={"kind": kind, "filename": filename, "rows": rows},
+            )
+    except IntegrityError as error:
+        # Someone imported the same file at the same moment, or changed the directory.
+        raise _already_imported(kind, digest) or ValidationError(
+            "取り込み中にほかの人がデータを変更したため、取り込めませんでした。もう一度お試しください。"
+        ) from error
+    return ImportResult(batch=batch, message=message)

@@ -1,0 +1,131 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tsunagu.accounts.decorators import require_role
+from tsunagu.accounts.models import Role, User
+from tsunagu.lib.fiscal import fiscal_year_label
+from tsunagu.records.models import ImportBatch
+from tsunagu.transfer.exporters import download_response, export_file, log_export
+from tsunagu.transfer.formats import (
+    ACTIVITY_KIND_TYPE,
+    CATEGORY_COLUMNS,
+    ENTITY_FORMATS,
+    KIND_LABELS,
+    RECORD_COLUMNS,
+    RECORD_REQUIRED,
+    Kind,
+)
+from tsunagu.transfer.forms import ExportForm, ImportForm
+from tsunagu.transfer.importers.base import ImportRefused
+from tsunagu.transfer.services import import_file
+
+# The directory and the yearly lists are the administrator's; records are every writer's.
+KIND_ROLES = {Kind.DIRECTORY: Role.ADMIN, Kind.CATEGORIES: Role.ADMIN, Kind.RECORDS: Role.STAFF}
+
+
+def allowed_kinds(user: User) -> list[str]:
+    kinds = []
+    for kind, role in KIND_ROLES.items():
+        try:
+            require_role(user, role)
+        except PermissionDenied:
+            continue
+        kinds.append(kind)
+    return kinds
+
+
+def import_upload(request: HttpRequest) -> HttpResponse:
+    user = require_role(request.user, Role.STAFF)
+    kinds = allowed_kinds(user)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        kinds=kinds,
+        initial={"kind": request.GET.get("kind", Kind.RECORDS)},
+    )
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_file(
+                by=user,
+                kind=form.cleaned_data["kind"],
+                data=upload.read(),
+                filename=upload.name,
+                entity=form.cleaned_data["entity"] or None,
+            )
+        except ImportRefused as error:
+            refused = error
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, result.message)
+            return redirect("transfer:index")
+    recent = [
+        (batch, KIND_LABELS.get(batch.kind, batch.kind))
+        for batch in ImportBatch.objects.select_related("imported_by").order_by("-imported_at")[:10]
+    ]
+    return render(
+        request,
+        "transfer/import.html",
+        {
+            "form": form,
+            "refused": refused,
+            "refused_has_sheets": refused is not None and any(e.sheet for e in refused.row_errors),
+            "recent": recent,
+            "formats": _format_help(kinds),
+        },
+    )
+
+
+def _format_help(kinds: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(title, [(sheet, columns)]) for each kind the user may import, shown on the page."""
+    result = []
+    if Kind.DIRECTORY in kinds:
+        result.append(
+            (KIND_LABELS[Kind.DIRECTORY], [(e.name, "、".join(e.columns)) for e in ENTITY_FORMATS])
+        )
+    if Kind.CATEGORIES in kinds:
+        result.append(
+            (
+                KIND_LABELS[Kind.CATEGORIES],
+                [
+                    (
+                        "",
+                        "、".join(CATEGORY_COLUMNS)
+                        + f"（活動種別は 相談者区分 を「{ACTIVITY_KIND_TYPE}」に）",
+                    )
+                ],
+            )
+        )
+    if Kind.RECORDS in kinds:
+        result.append(
+            (
+                KIND_LABELS[Kind.RECORDS],
+                [("", "、".join(RECORD_COLUMNS) + "（必須：" + "、".join(RECORD_REQUIRED) + "）")],
+            )
+        )
+    return result
+
+
+def export_download(request: HttpRequest) -> HttpResponse:
+    # Records carry notes: only staff and administrators take them out.
+    user = require_role(request.user, Role.STAFF)
+    form = ExportForm(request.GET if "kind" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
+        fiscal_year, entity = form.cleaned_data["fy"], form.cleaned_data["entity"] or None
+        if kind == Kind.DIRECTORY:
+            fiscal_year = None
+        data, rows = export_file(kind, fmt, fiscal_year=fiscal_year, entity=entity)
+        if kind == Kind.RECORDS:
+            log_export(by=user, kind=kind, fmt=fmt, rows=rows)
+        stem = {Kind.RECORDS: "支援記録", Kind.CATEGORIES: "分類", Kind.DIRECTORY: "マスタ"}[kind]
+        if fiscal_year is not None:
+            stem += f"_{fiscal_year_label(fiscal_year)}"
+        if kind == Kind.DIRECTORY and entity is not None:
+            stem += f"_{entity.name}"
+        return download_response(data, fmt, stem)
+    return render(request, "transfer/export.html", {"form": form})
