@@ -13,13 +13,18 @@ class Kind:
     DIRECTORY = "directory"
     CATEGORIES = "categories"
     RECORDS = "records"
+    BASELINE = "baseline"
 
 
 KIND_LABELS = {
     Kind.DIRECTORY: "マスタ（圏域・地域社協・活動団体・関係機関）",
     Kind.CATEGORIES: "年度ごとの分類（相談内容・活動種別）",
     Kind.RECORDS: "支援記録",
+    Kind.BASELINE: "過去の集計値（つなぐを使う前の年度の公表値）",
 }
+
+# What can be exported (baseline figures are only ever imported).
+EXPORT_KINDS = (Kind.DIRECTORY, Kind.CATEGORIES, Kind.RECORDS)
 
 SEPARATOR = "|"
 

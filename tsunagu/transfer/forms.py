@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from tsunagu.lib.fiscal import FiscalParseError, parse_fiscal_year
 from tsunagu.lib.tabular import TableError, table_format
-from tsunagu.transfer.formats import ENTITY_FORMATS, KIND_LABELS, Kind, find_entity
+from tsunagu.transfer.formats import ENTITY_FORMATS, EXPORT_KINDS, KIND_LABELS, Kind, find_entity
 from tsunagu.transfer.services import MAX_UPLOAD_BYTES
 
 ENTITY_CHOICES = [("", "（Excel ではシート名で判断します）")] + [
@@ -52,7 +52,7 @@ class ImportForm(forms.Form):
 class ExportForm(forms.Form):
     kind = forms.ChoiceField(
         label="出力する内容",
-        choices=[(k, label) for k, label in KIND_LABELS.items()],
+        choices=[(k, KIND_LABELS[k]) for k in EXPORT_KINDS],
         initial=Kind.RECORDS,
     )
     fy = forms.CharField(

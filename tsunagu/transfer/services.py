@@ -115,6 +115,10 @@ def open_importer(
         return CategoryImporter(table)
     if kind == Kind.DIRECTORY:
         return DirectoryImporter(_directory_sheets(data, filename, entity))
+    if kind == Kind.BASELINE:
+        from tsunagu.reports.baseline import COLUMNS, BaselineImporter
+
+        return BaselineImporter(read_table(data, filename, columns=COLUMNS, required=COLUMNS))
     raise ValueError(kind)
 
 

@@ -22,7 +22,12 @@ from tsunagu.transfer.importers.base import ImportRefused
 from tsunagu.transfer.services import import_file
 
 # The directory and the yearly lists are the administrator's; records are every writer's.
-KIND_ROLES = {Kind.DIRECTORY: Role.ADMIN, Kind.CATEGORIES: Role.ADMIN, Kind.RECORDS: Role.STAFF}
+KIND_ROLES = {
+    Kind.DIRECTORY: Role.ADMIN,
+    Kind.CATEGORIES: Role.ADMIN,
+    Kind.RECORDS: Role.STAFF,
+    Kind.BASELINE: Role.ADMIN,
+}
 
 
 def allowed_kinds(user: User) -> list[str]:
@@ -96,6 +101,18 @@ def _format_help(kinds: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
                         "",
                         "、".join(CATEGORY_COLUMNS)
                         + f"（活動種別は 相談者区分 を「{ACTIVITY_KIND_TYPE}」に）",
+                    )
+                ],
+            )
+        )
+    if Kind.BASELINE in kinds:
+        result.append(
+            (
+                KIND_LABELS[Kind.BASELINE],
+                [
+                    (
+                        "",
+                        "年度、表、名称、件数（表は相談者区分の名前・関係機関別・活動種別。名称「合計」で区分の合計）",
                     )
                 ],
             )

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "kind",
             choices=list(KIND_LABELS),
-            help="directory（マスタ）、categories（分類）、records（支援記録）",
+            help="directory（マスタ）、categories（分類）、records（支援記録）、baseline（過去の集計値）",
         )
         parser.add_argument("file", help="取り込むファイル（.xlsx または .csv）")
         parser.add_argument(
