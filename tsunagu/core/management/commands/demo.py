@@ -1,3 +1,4 @@
+from importlib import import_module
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -9,22 +10,36 @@ from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.records.defaults import ensure_consulter_types
 from tsunagu.records.demo import extend_lists, load_records
 
+# Apps whose `demo.load_demo(by=...)` runs after the directory and the records, in this
+# order (the cases link to volunteers, so they come after them).
+DEMO_APPS = ("plans", "grants", "volunteers", "cases")
+
 
 class Command(BaseCommand):
     help = "デモ用の社協（架空の市）のデータを読み込みます。何度実行しても重複しません。"
 
     def handle(self, *args: Any, **options: Any) -> None:
+        summaries = []
         with transaction.atomic():
             ensure_consulter_types()
             load_directory()
             records = load_records()
-            extend_lists(by=User.objects.get(username="admin"))
+            admin = User.objects.get(username="admin")
+            extend_lists(by=admin)
+            for app in DEMO_APPS:
+                try:
+                    module = import_module(f"tsunagu.{app}.demo")
+                except ModuleNotFoundError:
+                    continue
+                summaries.append(module.load_demo(by=admin))
         self.stdout.write(self.style.SUCCESS("デモデータを読み込みました。"))
         if records:
             years = "、".join(f"{fiscal_year_label(fy)} {n:,}件" for fy, n in records.items())
             self.stdout.write(f"支援記録：{years}")
         else:
             self.stdout.write("支援記録：読み込み済みのため追加していません。")
+        for summary in summaries:
+            self.stdout.write(summary)
         self.stdout.write("デモ用のログイン（パスワードはすべて " + DEMO_PASSWORD + "）：")
         for username, last, first, role in USERS:
             self.stdout.write(f"  {username:<10} {last} {first}（{role.label}）")

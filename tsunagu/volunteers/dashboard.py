@@ -1,0 +1,21 @@
+"""The volunteer centre's panel on the home page."""
+
+from datetime import date
+
+from tsunagu.accounts.models import User
+from tsunagu.core.panels import Panel
+from tsunagu.volunteers.access import can_see_people
+from tsunagu.volunteers.models import DonationOffer, HelpRequest, Match
+
+
+def panel(user: User, today: date) -> Panel | None:
+    context: dict[str, object] = {
+        "open_requests": HelpRequest.objects.open().count(),
+        "open_offers": DonationOffer.objects.open().count(),
+        "show_people": can_see_people(user),
+    }
+    if can_see_people(user):
+        context["reviews_due"] = list(
+            Match.objects.review_due(today).with_related().order_by("next_review_on")[:5]
+        )
+    return Panel(template="volunteers/_panel.html", context=context)
