@@ -1,0 +1,25 @@
+"""Japanese sentences for the cases app's audit action codes."""
+
+LABELS = {
+    "cases.case.created": "個別支援を登録しました",
+    "cases.case.updated": "個別支援を変更しました",
+    "cases.case.read": "個別支援を閲覧しました",
+    "cases.case.status_changed": "個別支援の状況を変更しました",
+    "cases.case.exported": "個別支援の一覧を出力しました",
+    "cases.case.anonymised": "保存期間を過ぎた個別支援を匿名化しました",
+    "cases.record.linked": "個別支援に支援記録をつなげました",
+    "cases.record.unlinked": "個別支援と支援記録のつながりをはずしました",
+    "cases.ask.created": "活動団体への打診を記録しました",
+    "cases.ask.answered": "打診への回答を記録しました",
+    "cases.match.created": "マッチングを記録しました",
+    "cases.match.reviewed": "マッチングの見直しを記録しました",
+    "cases.match.ended": "マッチングを終了しました",
+    "cases.followup.created": "フォローアップの予定を入れました",
+    "cases.followup.done": "フォローアップの結果を記録しました",
+    "cases.referral.created": "関係機関への紹介を記録しました",
+    "cases.referral.updated": "紹介の経過を記録しました",
+    "cases.referral.read": "紹介の記録を閲覧しました",
+    "cases.need.created": "困りごとの種類を追加しました",
+    "cases.need.updated": "困りごとの種類を変更しました",
+    "cases.demo_loaded": "デモ用の個別支援を読み込みました",
+}

@@ -1,0 +1,213 @@
+"""Reads for the plan screens and the regional council page (地域社協カルテ).
+
+Counts come from a few GROUP BY queries; turning them into tables is done by plain
+functions (`count_table`) that never touch the database.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+
+from tsunagu.directory.models import Region
+from tsunagu.plans.models import Initiative, InitiativeRecord, InitiativeStatus, Plan
+from tsunagu.records.models import ActivityKind, ConsulterType, RecordQuerySet, SupportRecord
+
+# Besides the year shown, the regional council page counts the years before it.
+YEARS_BESIDE = 3
+
+
+def involving(region: Region | int) -> Q:
+    """Records whose area is the council, or whose target is it or one of its groups."""
+    pk = region if isinstance(region, int) else region.pk
+    return Q(region_id=pk) | Q(target_region_id=pk) | Q(target_group__region_id=pk)
+
+
+def records_of(region: Region | int) -> RecordQuerySet:
+    return SupportRecord.objects.alive().filter(involving(region))
+
+
+# --- plans ----------------------------------------------------------------------------
+
+
+@dataclass
+class InitiativeRow:
+    initiative: Initiative
+    status: InitiativeStatus | None
+    records: list[SupportRecord]
+
+    @property
+    def record_count(self) -> int:
+        return len(self.records)
+
+
+def initiative_rows(plan: Plan, fiscal_year: int) -> list[InitiativeRow]:
+    """Each initiative with its status and linked (live) records for one fiscal year.
+
+    Two queries, whatever the number of initiatives and records."""
+    initiatives = list(
+        plan.initiatives.prefetch_related(
+            Prefetch(
+                "statuses",
+                queryset=InitiativeStatus.objects.filter(fiscal_year=fiscal_year),
+                to_attr="year_statuses",
+            ),
+            Prefetch(
+                "record_links",
+                queryset=InitiativeRecord.objects.filter(
+                    record__fiscal_year=fiscal_year, record__deleted_at__isnull=True
+                )
+                .select_related(
+                    "record__activity_kind",
+                    "record__target_group",
+                    "record__target_region",
+                    "record__consulter_type",
+                )
+                .order_by("record__date", "record_id"),
+                to_attr="year_links",
+            ),
+        )
+    )
+    return [
+        InitiativeRow(
+            initiative=i,
+            status=next(iter(i.year_statuses), None),
+            records=[link.record for link in i.year_links],
+        )
+        for i in initiatives
+    ]
+
+
+def status_history(plan: Plan) -> dict[int, dict[int, InitiativeStatus]]:
+    """{initiative pk: {fiscal year: status}} over the whole period, in one query."""
+    history: dict[int, dict[int, InitiativeStatus]] = {}
+    for status in InitiativeStatus.objects.filter(initiative__plan=plan):
+        history.setdefault(status.initiative_id, {})[status.fiscal_year] = status
+    return history
+
+
+def status_summary(plans: Iterable[Plan], fiscal_year: int) -> dict[int, dict[str, int]]:
+    """{plan pk: {status value: count, "total": initiatives}} for one year, two queries."""
+    pks = [p.pk for p in plans]
+    summary: dict[int, dict[str, int]] = {pk: {"total": 0} for pk in pks}
+    for row in Initiative.objects.filter(plan__in=pks).values("plan_id").annotate(n=Count("id")):
+        summary[row["plan_id"]]["total"] = row["n"]
+    for row in (
+        InitiativeStatus.objects.filter(initiative__plan__in=pks, fiscal_year=fiscal_year)
+        .values("initiative__plan_id", "status")
+        .annotate(n=Count("id"))
+    ):
+        summary[row["initiative__plan_id"]][row["status"]] = row["n"]
+    for counts in summary.values():
+        counts["recorded"] = sum(v for k, v in counts.items() if k != "total")
+    return summary
+
+
+def current_plans(regions: Sequence[Region], fiscal_year: int) -> dict[int, Plan]:
+    """{region pk: the plan covering fiscal_year, else its latest plan}, one query."""
+    chosen: dict[int, Plan] = {}
+    plans = Plan.objects.filter(region__in=regions).prefetch_related("slogans")
+    for plan in plans.order_by("start_year"):
+        held = chosen.get(plan.region_id)
+        if held is None or not held.covers(fiscal_year):
+            chosen[plan.region_id] = plan
+    return chosen
+
+
+# --- the regional council page ----------------------------------------------------------
+
+
+@dataclass
+class CountRow:
+    label: str
+    counts: list[int]  # one per year, in the order of CountTable.years
+
+    @property
+    def shown(self) -> int:
+        return self.counts[0]
+
+
+@dataclass
+class CountTable:
+    years: list[int]  # the year shown first, then the years before it
+    rows: list[CountRow] = field(default_factory=list)
+
+    @property
+    def totals(self) -> list[int]:
+        return [sum(row.counts[i] for row in self.rows) for i in range(len(self.years))]
+
+
+def count_table(
+    years: Sequence[int], counts: dict[tuple[int, str], int], order: Sequence[str]
+) -> CountTable:
+    """Rows in `order`, then any other label that has a count, by first appearance.
+
+    `counts` maps (fiscal year, label) to a count; a missing pair counts zero. A label
+    in `order` is kept even with no count at all (the table shows its zeros)."""
+    labels = list(dict.fromkeys(order))
+    for _year, label in counts:
+        if label not in labels:
+            labels.append(label)
+    return CountTable(
+        years=list(years),
+        rows=[CountRow(label, [counts.get((y, label), 0) for y in years]) for label in labels],
+    )
+
+
+@dataclass
+class SupportCounts:
+    by_kind: CountTable
+    by_consulter: CountTable
+
+    @property
+    def total(self) -> int:
+        return self.by_kind.totals[0]
+
+
+def support_counts(region: Region, fiscal_year: int) -> SupportCounts:
+    """This year's and the previous years' records involving the council, counted by
+    activity kind and by consulter type. Kinds are yearly lists: rows are matched by name.
+    Two GROUP BY queries, and one each for this year's kinds and the consulter types."""
+    years = [fiscal_year - n for n in range(YEARS_BESIDE + 1)]
+    records = records_of(region).filter(fiscal_year__in=years)
+    kind_counts: dict[tuple[int, str], int] = {}
+    kind_order: dict[str, tuple[int, int]] = {}
+    for row in records.values(
+        "fiscal_year", "activity_kind__name", "activity_kind__order"
+    ).annotate(n=Count("id")):
+        name = row["activity_kind__name"]
+        kind_counts[(row["fiscal_year"], name)] = row["n"]
+        # The order of the most recent year that has the kind.
+        rank = (-row["fiscal_year"], row["activity_kind__order"])
+        kind_order[name] = min(kind_order.get(name, rank), rank)
+    this_year = ActivityKind.objects.in_year(fiscal_year).active().values_list("name", flat=True)
+    by_kind = count_table(
+        years, kind_counts, [*this_year, *sorted(kind_order, key=kind_order.__getitem__)]
+    )
+
+    types = {t.pk: t for t in ConsulterType.objects.all()}
+    type_counts: dict[tuple[int, str], int] = {}
+    for row in (
+        records.consultations().values("fiscal_year", "consulter_type_id").annotate(n=Count("id"))
+    ):
+        name = types[row["consulter_type_id"]].name
+        type_counts[(row["fiscal_year"], name)] = row["n"]
+    shown = [t.name for t in types.values() if t.active or (fiscal_year, t.name) in type_counts]
+    by_consulter = count_table(years, type_counts, shown)
+    return SupportCounts(by_kind=by_kind, by_consulter=by_consulter)
+
+
+def region_groups(region: Region) -> Any:
+    return region.groups.filter(active=True).select_related("kind").order_by("order", "id")
+
+
+def grant_summary(region: Region, fiscal_year: int) -> Any:
+    """The grants app's summary of the council's grant that year, or None.
+
+    The grants app may be absent (or not yet built): then the page says so."""
+    try:
+        from tsunagu.grants.queries import grant_summary_for  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return grant_summary_for(region, fiscal_year)
