@@ -1,0 +1,819 @@
+"""The life of a grant, one service per step, and the yearly settings around it.
+
+application → decision → payment → expense report → settlement. Each step:
+- checks the acting user's role and that the step before was taken;
+- locks the grant row (select_for_update) inside transaction.atomic, so two people
+  acting on the same grant at once are served one after the other;
+- compares the version the user's form was opened on with the row's: a form opened
+  before someone else's change raises GrantConflict instead of overwriting it;
+- writes the audit log in the same transaction.
+Amounts are integer yen; text such as 「３０００００」 or 「300,000円」 is read by
+tsunagu.grants.money.parse_yen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tsunagu.accounts.models import User
+from tsunagu.audit.services import log_action
+from tsunagu.directory.models import Region
+from tsunagu.grants.models import (
+    FundingSource,
+    FundraisingDrive,
+    FundraisingMethod,
+    FundraisingTotal,
+    Grant,
+    GrantLine,
+    GrantProgramme,
+    GrantState,
+    LineKind,
+)
+from tsunagu.grants.money import MoneyParseError, format_yen, parse_yen
+from tsunagu.lib.fiscal import (
+    MAX_FISCAL_YEAR,
+    MIN_FISCAL_YEAR,
+    fiscal_year_label,
+    western_date_label,
+)
+from tsunagu.lib.textnorm import normalize
+
+SETTLED_MESSAGE = "精算済みの助成金は変更できません。記録は保存期限まで、このまま保存されます。"
+
+
+class GrantConflict(ValidationError):
+    """The grant changed after the user opened the form; nothing was saved."""
+
+    def __init__(self, grant: Grant) -> None:
+        who = grant.updated_by.display_name if grant.updated_by_id else "ほかの人"
+        super().__init__(
+            f"この助成金は、画面を開いた後に{who}さんが更新しました（いまの状態：{grant.get_state_display()}）。"
+            "入力した内容は保存していません。最新の内容を確かめてから、必要ならもう一度入力してください。"
+        )
+        self.grant = grant
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One row of a budget or an expense report: 費目, amount, and what it is for."""
+
+    item: str
+    amount: int | str
+    detail: str = ""
+
+
+# --- checks --------------------------------------------------------------------------
+
+
+def yen(value: Any, label: str, *, minimum: int = 0) -> int:
+    """An amount as int yen, or ValidationError saying what is wrong with it."""
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValidationError(
+                f"{label}は円単位の整数で入力してください（1円未満の端数は扱えません）。"
+            )
+        value = int(value)
+    if value is None or not isinstance(value, int | str):
+        raise ValidationError(f"{label}は円単位の整数で入力してください。")
+    try:
+        amount = parse_yen(value, label=label)
+    except MoneyParseError as error:
+        raise ValidationError(f"{label}：{error}") from error
+    if amount < minimum:
+        raise ValidationError(f"{label}は{format_yen(minimum)}以上で入力してください。")
+    return amount
+
+
+def _require(by: User, *, admin: bool, what: str) -> None:
+    allowed = by.is_admin if admin else by.can_write
+    if not allowed:
+        who = "管理者" if admin else "職員または管理者"
+        raise ValidationError(f"{what}は{who}が行います。")
+
+
+def _check_year(fiscal_year: int) -> None:
+    if not MIN_FISCAL_YEAR <= fiscal_year <= MAX_FISCAL_YEAR:
+        raise ValidationError(f"{fiscal_year}年度は扱えません。年度を確かめてください。")
+
+
+def _day(value: date | None) -> date:
+    return value if value is not None else timezone.localdate()
+
+
+def _not_before(later: date, earlier: date | None, later_label: str, earlier_label: str) -> None:
+    if earlier is not None and later < earlier:
+        raise ValidationError(
+            f"{later_label}（{western_date_label(later)}）が{earlier_label}"
+            f"（{western_date_label(earlier)}）より前です。{earlier_label}以降の日付を入力してください。"
+        )
+
+
+def _lines(lines: Iterable[LineInput], *, kind_label: str) -> list[tuple[str, str, int]]:
+    """(item, detail, amount) rows, blank rows dropped; each item at most once."""
+    rows: list[tuple[str, str, int]] = []
+    seen: dict[str, str] = {}
+    for line in lines:
+        item = (line.item or "").strip()
+        amount = line.amount
+        if not item and (amount is None or str(amount).strip() == ""):
+            continue
+        if not item:
+            raise ValidationError(f"{kind_label}の費目名を入力してください（金額 {amount}）。")
+        key = normalize(item)
+        if key in seen:
+            raise ValidationError(
+                f"{kind_label}の費目「{item}」が2回あります。1行にまとめてください。"
+            )
+        seen[key] = item
+        rows.append(
+            (item, (line.detail or "").strip(), yen(amount, f"{kind_label}「{item}」の金額"))
+        )
+    return rows
+
+
+def _lock(grant: Grant, expected_version: int | None) -> Grant:
+    """The grant row, locked until the transaction ends, unless it may no longer change."""
+    # Lock the bare row first, then read it with its relations. Locking a join instead
+    # would let PostgreSQL recheck a concurrently updated row against the *old* joined
+    # rows (updated_by changed) and drop it, and it refuses FOR UPDATE on outer joins.
+    Grant.objects.select_for_update().filter(pk=grant.pk).values_list("pk", flat=True).get()
+    current = Grant.objects.select_related(
+        "programme", "region", "updated_by", "applied_by", "decided_by"
+    ).get(pk=grant.pk)
+    if current.is_settled:
+        raise ValidationError(SETTLED_MESSAGE)
+    if expected_version is not None and current.version != expected_version:
+        raise GrantConflict(current)
+    return current
+
+
+def _save(grant: Grant, by: User, fields: list[str]) -> None:
+    grant.version += 1
+    grant.updated_by = by
+    grant.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+
+
+def _money_changes(grant: Grant, fields: Sequence[str]) -> dict[str, Any]:
+    return {name: getattr(grant, name) for name in fields}
+
+
+# --- the five steps ------------------------------------------------------------------
+
+
+def apply_grant(
+    *,
+    by: User,
+    programme: GrantProgramme,
+    region: Region,
+    plan: str,
+    applied_amount: int | str,
+    expenses: Sequence[LineInput],
+    incomes: Sequence[LineInput] = (),
+    applied_on: date | None = None,
+) -> Grant:
+    """Enter a council's application: its planned activities, budget and requested amount."""
+    _require(by, admin=False, what="助成金の申請の入力")
+    if not region.active:
+        raise ValidationError(f"「{region.name}」は無効になっているため、申請を入力できません。")
+    values = _application_values(plan, applied_amount, expenses, incomes)
+    applied_on = _day(applied_on)
+    try:
+        with transaction.atomic():
+            # Lock the programme so that two applications for one council cannot both pass.
+            GrantProgramme.objects.select_for_update().get(pk=programme.pk)
+            if Grant.objects.filter(programme=programme, region=region).exists():
+                raise ValidationError(
+                    f"「{region.name}」の{programme.fiscal_year_label}の助成金はすでに申請されています。"
+                )
+            grant = Grant(
+                programme=programme,
+                region=region,
+                plan=values["plan"],
+                applied_amount=values["applied_amount"],
+                applied_on=applied_on,
+                applied_by=by,
+                updated_by=by,
+            )
+            grant.save()
+            _replace_budget(grant, values["expenses"], values["incomes"])
+            log_action(
+                by=by,
+                action="grants.grant.applied",
+                target=grant,
+                changes={
+                    "applied_amount": grant.applied_amount,
+                    "applied_on": applied_on,
+                    "予算": _budget_text(values["expenses"], values["incomes"]),
+                },
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            f"「{region.name}」の{programme.fiscal_year_label}の助成金はすでに申請されています。"
+        ) from error
+    return grant
+
+
+def update_application(
+    *,
+    by: User,
+    grant: Grant,
+    expected_version: int | None,
+    plan: str,
+    applied_amount: int | str,
+    expenses: Sequence[LineInput],
+    incomes: Sequence[LineInput] = (),
+) -> Grant:
+    """Correct an application that has not been decided yet."""
+    _require(by, admin=False, what="助成金の申請の修正")
+    values = _application_values(plan, applied_amount, expenses, incomes)
+    with transaction.atomic():
+        current = _lock(grant, expected_version)
+        if current.state != GrantState.APPLIED:
+            raise ValidationError(
+                f"この助成金はすでに{current.get_state_display()}のため、申請の内容は変更できません。"
+            )
+        before = {"plan": current.plan, "applied_amount": current.applied_amount}
+        before_budget = _budget_text(*_current_budget(current))
+        current.plan = values["plan"]
+        current.applied_amount = values["applied_amount"]
+        _save(current, by, ["plan", "applied_amount"])
+        current.lines.all().delete()
+        _replace_budget(current, values["expenses"], values["incomes"])
+        after_budget = _budget_text(values["expenses"], values["incomes"])
+        changes: dict[str, Any] = {
+            name: [old, getattr(current, name)]
+            for name, old in before.items()
+            if old != getattr(current, name)
+        }
+        if before_budget != after_budget:
+            changes["予算"] = [before_budget, after_budget]
+        log_action(
+            by=by, action="grants.grant.application_updated", target=current, changes=changes
+        )
+    return current
+
+
+def decide_grant(
+    *,
+    by: User,
+    grant: Grant,
+    expected_version: int | None,
+    amount: int | str,
+    decided_on: date | None = None,
+    exception_reason: str = "",
+) -> Grant:
+    """Decide the amount. Above the year's cap only as an exception, with its reason."""
+    _require(by, admin=True, what="助成金の決定")
+    amount = yen(amount, "決定額", minimum=1)
+    decided_on = _day(decided_on)
+    reason = (exception_reason or "").strip()
+    with transaction.atomic():
+        current = _lock(grant, expected_version)
+        if current.state != GrantState.APPLIED:
+            raise ValidationError(_already(current, "決定"))
+        if current.applied_by_id == by.pk:
+            raise ValidationError(
+                f"申請を入力した人（{by.display_name}さん）は、同じ助成金を決定できません。別の管理者が決定してください。"
+            )
+        if amount > current.applied_amount:
+            raise ValidationError(
+                f"決定額（{format_yen(amount)}）が申請額（{format_yen(current.applied_amount)}）を超えています。"
+            )
+        cap = current.programme.cap
+        if amount > cap and not reason:
+            raise ValidationError(
+                f"決定額（{format_yen(amount)}）が{current.programme.fiscal_year_label}の上限額（{format_yen(cap)}）を超えています。"
+                "上限を超えて決定するには「上限を超える例外」に理由を記録してください。"
+            )
+        _not_before(decided_on, current.applied_on, "決定日", "申請日")
+        current.state = GrantState.DECIDED
+        current.decided_amount = amount
+        current.decided_on = decided_on
+        current.decided_by = by
+        current.exception_reason = reason if amount > cap else ""
+        _save(
+            current,
+            by,
+            ["state", "decided_amount", "decided_on", "decided_by", "exception_reason"],
+        )
+        log_action(
+            by=by,
+            action="grants.grant.decided",
+            target=current,
+            changes={"decided_amount": amount, "decided_on": decided_on, "上限額（円）": cap},
+        )
+        if current.exception_reason:
+            log_action(
+                by=by,
+                action="grants.grant.cap_exception",
+                target=current,
+                changes={
+                    "decided_amount": amount,
+                    "上限額（円）": cap,
+                    "exception_reason": current.exception_reason,
+                },
+            )
+    return current
+
+
+def pay_grant(
+    *,
+    by: User,
+    grant: Grant,
+    expected_version: int | None,
+    amount: int | str,
+    paid_on: date | None = None,
+) -> Grant:
+    """Record the payment of the decided grant."""
+    _require(by, admin=True, what="助成金の支払の記録")
+    amount = yen(amount, "支払額", minimum=1)
+    paid_on = _day(paid_on)
+    with transaction.atomic():
+        current = _lock(grant, expected_version)
+        if current.state == GrantState.APPLIED:
+            raise ValidationError(
+                "この助成金はまだ決定されていません。決定の後に支払を記録してください。"
+            )
+        if current.state != GrantState.DECIDED:
+            raise ValidationError(_already(current, "支払"))
+        assert current.decided_amount is not None
+        if amount > current.decided_amount:
+            raise ValidationError(
+                f"支払額（{format_yen(amount)}）が決定額（{format_yen(current.decided_amount)}）を超えています。"
+            )
+        _not_before(paid_on, current.decided_on, "支払日", "決定日")
+        current.state = GrantState.PAID
+        current.paid_amount = amount
+        current.paid_on = paid_on
+        current.paid_by = by
+        _save(current, by, ["state", "paid_amount", "paid_on", "paid_by"])
+        log_action(
+            by=by,
+            action="grants.grant.paid",
+            target=current,
+            changes={"paid_amount": amount, "paid_on": paid_on},
+        )
+    return current
+
+
+def report_expenses(
+    *,
+    by: User,
+    grant: Grant,
+    expected_version: int | None,
+    expenses: Sequence[LineInput],
+    incomes: Sequence[LineInput] = (),
+    reported_on: date | None = None,
+) -> Grant:
+    """Enter (or correct, until settlement) what the council actually spent and received.
+
+    Actual amounts go on the budget items of the same name; an item not in the budget
+    is added without a planned amount, and a planned item not reported counts 0円."""
+    _require(by, admin=False, what="収支報告の入力")
+    spent_rows = _lines(expenses, kind_label="支出")
+    income_rows = _lines(incomes, kind_label="収入")
+    reported_on = _day(reported_on)
+    with transaction.atomic():
+        current = _lock(grant, expected_version)
+        if current.state in (GrantState.APPLIED, GrantState.DECIDED):
+            raise ValidationError(
+                "この助成金はまだ支払われていません。収支報告は支払の後に入力してください。"
+            )
+        _not_before(reported_on, current.paid_on, "収支報告日", "支払日")
+        correcting = current.state == GrantState.REPORTED
+        before = _money_changes(current, ["spent_amount", "income_amount"])
+        _record_actuals(current, LineKind.EXPENSE, spent_rows)
+        _record_actuals(current, LineKind.INCOME, income_rows)
+        current.state = GrantState.REPORTED
+        current.spent_amount = sum(amount for _, _, amount in spent_rows)
+        current.income_amount = sum(amount for _, _, amount in income_rows)
+        current.reported_on = reported_on
+        current.reported_by = by
+        _save(
+            current,
+            by,
+            ["state", "spent_amount", "income_amount", "reported_on", "reported_by"],
+        )
+        changes: dict[str, Any] = {
+            "spent_amount": current.spent_amount,
+            "income_amount": current.income_amount,
+            "reported_on": reported_on,
+            "決算": _budget_text(spent_rows, income_rows),
+        }
+        if correcting:
+            changes["spent_amount"] = [before["spent_amount"], current.spent_amount]
+            changes["income_amount"] = [before["income_amount"], current.income_amount]
+        log_action(
+            by=by,
+            action="grants.grant.report_corrected" if correcting else "grants.grant.reported",
+            target=current,
+            changes=changes,
+        )
+    return current
+
+
+def settle_grant(
+    *,
+    by: User,
+    grant: Grant,
+    expected_version: int | None,
+    returned_amount: int | str,
+    settled_on: date | None = None,
+) -> Grant:
+    """Close the grant: the unused money is returned and the balance is zero."""
+    _require(by, admin=True, what="助成金の精算")
+    returned = yen(returned_amount, "返還額")
+    settled_on = _day(settled_on)
+    with transaction.atomic():
+        current = _lock(grant, expected_version)
+        if current.state in (GrantState.APPLIED, GrantState.DECIDED):
+            raise ValidationError(
+                "この助成金はまだ支払われていません。精算は支払と収支報告の後に行います。"
+            )
+        if current.state == GrantState.PAID:
+            raise ValidationError(
+                "収支報告がまだ入力されていません。精算は収支報告の後に行います。"
+            )
+        _not_before(settled_on, current.reported_on, "精算日", "収支報告日")
+        _check_balance(current, returned)
+        current.state = GrantState.SETTLED
+        current.returned_amount = returned
+        current.settled_on = settled_on
+        current.settled_by = by
+        _save(current, by, ["state", "returned_amount", "settled_on", "settled_by"])
+        log_action(
+            by=by,
+            action="grants.grant.settled",
+            target=current,
+            changes={"returned_amount": returned, "settled_on": settled_on, "収支の差額（円）": 0},
+        )
+    return current
+
+
+def expected_return(grant: Grant) -> int | None:
+    """What must be returned for the balance to be zero (None before the report)."""
+    if grant.paid_amount is None or grant.spent_amount is None:
+        return None
+    return grant.paid_amount + (grant.income_amount or 0) - grant.spent_amount
+
+
+def _check_balance(grant: Grant, returned: int) -> None:
+    assert grant.paid_amount is not None and grant.spent_amount is not None
+    income = grant.income_amount or 0
+    left = grant.paid_amount + income - grant.spent_amount
+    if left < 0:
+        raise ValidationError(
+            f"支出（{format_yen(grant.spent_amount)}）が収入（助成金 {format_yen(grant.paid_amount)}＋その他 {format_yen(income)}）を"
+            f"{format_yen(-left)}上回っていて、収支が合いません。収支報告に自主財源などの収入を加えてから精算してください。"
+        )
+    if returned != left:
+        difference = left - returned
+        raise ValidationError(
+            f"収支が合いません：収入 {format_yen(grant.paid_amount + income)}（助成金 {format_yen(grant.paid_amount)}＋その他 {format_yen(income)}）"
+            f"－支出 {format_yen(grant.spent_amount)}－返還額 {format_yen(returned)}＝残高 {difference:,}円。"
+            f"残高が0円になるように返還額を入力してください（返還額は{format_yen(left)}です）。"
+        )
+
+
+def _already(grant: Grant, step: str) -> str:
+    return f"この助成金はすでに{grant.get_state_display()}です。{step}の入力は受け付けませんでした。画面を読み込み直して、いまの状態を確かめてください。"
+
+
+# --- application helpers -------------------------------------------------------------
+
+
+def _application_values(
+    plan: str,
+    applied_amount: int | str,
+    expenses: Sequence[LineInput],
+    incomes: Sequence[LineInput],
+) -> dict[str, Any]:
+    plan = (plan or "").strip()
+    if not plan:
+        raise ValidationError("事業計画（予定している活動）を入力してください。")
+    amount = yen(applied_amount, "申請額", minimum=1)
+    expense_rows = _lines(expenses, kind_label="支出予算")
+    income_rows = _lines(incomes, kind_label="収入予算")
+    if not expense_rows:
+        raise ValidationError("支出予算の費目を1行以上入力してください。")
+    total = sum(row[2] for row in expense_rows)
+    if amount > total:
+        raise ValidationError(
+            f"申請額（{format_yen(amount)}）が支出予算の合計（{format_yen(total)}）を超えています。"
+        )
+    return {
+        "plan": plan,
+        "applied_amount": amount,
+        "expenses": expense_rows,
+        "incomes": income_rows,
+    }
+
+
+def _replace_budget(
+    grant: Grant, expenses: list[tuple[str, str, int]], incomes: list[tuple[str, str, int]]
+) -> None:
+    GrantLine.objects.bulk_create(
+        [
+            GrantLine(grant=grant, kind=kind, item=item, detail=detail, planned=amount, order=i)
+            for kind, rows in ((LineKind.EXPENSE, expenses), (LineKind.INCOME, incomes))
+            for i, (item, detail, amount) in enumerate(rows)
+        ]
+    )
+
+
+def _current_budget(
+    grant: Grant,
+) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
+    lines = list(grant.lines.all())
+    return (
+        [(x.item, x.detail, x.planned or 0) for x in lines if x.kind == LineKind.EXPENSE],
+        [(x.item, x.detail, x.planned or 0) for x in lines if x.kind == LineKind.INCOME],
+    )
+
+
+def _budget_text(
+    expenses: Sequence[tuple[str, str, int]], incomes: Sequence[tuple[str, str, int]]
+) -> str:
+    parts = [f"支出 {item} {format_yen(amount)}" for item, _, amount in expenses]
+    parts += [f"収入 {item} {format_yen(amount)}" for item, _, amount in incomes]
+    return "、".join(parts)
+
+
+def _record_actuals(grant: Grant, kind: LineKind, rows: list[tuple[str, str, int]]) -> None:
+    existing = {normalize(line.item): line for line in grant.lines.filter(kind=kind)}
+    order = max((line.order for line in existing.values()), default=-1) + 1
+    reported: set[str] = set()
+    for item, detail, amount in rows:
+        key = normalize(item)
+        reported.add(key)
+        line = existing.get(key)
+        if line is None:
+            GrantLine.objects.create(
+                grant=grant, kind=kind, item=item, detail=detail, actual=amount, order=order
+            )
+            order += 1
+            continue
+        line.actual = amount
+        fields = ["actual"]
+        if detail and detail != line.detail:
+            line.detail = detail
+            fields.append("detail")
+        line.save(update_fields=fields)
+    for key, line in existing.items():
+        if key not in reported:
+            if line.planned is None:
+                line.delete()  # an unplanned item of an earlier report, now withdrawn
+            elif line.actual != 0:
+                line.actual = 0
+                line.save(update_fields=["actual"])
+
+
+# --- the yearly programme ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    name: str
+    amount: int | str
+
+
+def save_programme(
+    *,
+    by: User,
+    fiscal_year: int,
+    cap: int | str,
+    sources: Sequence[SourceInput],
+    note: str = "",
+) -> GrantProgramme:
+    """Create or change a year's grant programme: its cap and its funding sources."""
+    _require(by, admin=True, what="助成金の年度設定")
+    _check_year(fiscal_year)
+    cap = yen(cap, "上限額", minimum=1)
+    rows: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for source in sources:
+        name = (source.name or "").strip()
+        if not name and str(source.amount or "").strip() == "":
+            continue
+        if not name:
+            raise ValidationError("財源の名称を入力してください。")
+        if normalize(name) in seen:
+            raise ValidationError(f"財源「{name}」が2回あります。1行にまとめてください。")
+        seen.add(normalize(name))
+        rows.append((name, yen(source.amount, f"財源「{name}」の金額")))
+    with transaction.atomic():
+        programme, created = GrantProgramme.objects.select_for_update().get_or_create(
+            fiscal_year=fiscal_year, defaults={"cap": cap, "note": note.strip()}
+        )
+        before = {
+            "cap": programme.cap,
+            "note": programme.note,
+            "財源": _sources_text(programme.sources.all()) if not created else "",
+        }
+        if not created:
+            highest = (
+                programme.grants.exclude(decided_amount=None)
+                .filter(exception_reason="")
+                .order_by("-decided_amount")
+                .values_list("decided_amount", flat=True)
+                .first()
+            )
+            if highest is not None and cap < highest:
+                raise ValidationError(
+                    f"{programme.fiscal_year_label}には上限額の例外なしで{format_yen(highest)}と決定した助成金があるため、"
+                    f"上限額をそれより低い{format_yen(cap)}にはできません。"
+                )
+            programme.cap = cap
+            programme.note = note.strip()
+            programme.save(update_fields=["cap", "note"])
+        existing = {normalize(s.name): s for s in programme.sources.all()}
+        for order, (name, amount) in enumerate(rows):
+            source = existing.pop(normalize(name), None)
+            if source is None:
+                FundingSource.objects.create(
+                    programme=programme, name=name, amount=amount, order=order
+                )
+            elif (source.name, source.amount, source.order) != (name, amount, order):
+                source.name, source.amount, source.order = name, amount, order
+                source.save(update_fields=["name", "amount", "order"])
+        for source in existing.values():
+            source.delete()
+        after = {
+            "cap": programme.cap,
+            "note": programme.note,
+            "財源": _sources_text(programme.sources.all()),
+        }
+        if created:
+            log_action(by=by, action="grants.programme.created", target=programme, changes=after)
+        else:
+            changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+            if changes:
+                log_action(
+                    by=by, action="grants.programme.updated", target=programme, changes=changes
+                )
+    return programme
+
+
+def _sources_text(sources: Iterable[FundingSource]) -> str:
+    return "、".join(f"{s.name} {format_yen(s.amount)}" for s in sources)
+
+
+# --- fundraising ---------------------------------------------------------------------
+
+DEFAULT_METHODS = [
+    "戸別募金",
+    "街頭募金",
+    "法人募金",
+    "学校募金",
+    "職域募金",
+    "イベント募金",
+    "その他",
+]
+DEFAULT_DRIVES = ["赤い羽根共同募金", "歳末たすけあい募金"]
+
+
+def ensure_fundraising_lists() -> None:
+    """The usual methods and drives, for a council that has none yet."""
+    if not FundraisingMethod.objects.exists():
+        for order, name in enumerate(DEFAULT_METHODS, start=1):
+            FundraisingMethod.objects.create(name=name, order=order)
+    if not FundraisingDrive.objects.exists():
+        for order, name in enumerate(DEFAULT_DRIVES, start=1):
+            FundraisingDrive.objects.create(name=name, order=order)
+
+
+def save_fundraising_year(
+    *,
+    by: User,
+    fiscal_year: int,
+    amounts: Mapping[tuple[int, int], int | str | None],
+) -> int:
+    """Save a year's totals, keyed by (drive id, method id); None or blank removes one.
+
+    Returns the number of cells that changed."""
+    _require(by, admin=False, what="募金実績の入力")
+    _check_year(fiscal_year)
+    drives = FundraisingDrive.objects.in_bulk()
+    methods = FundraisingMethod.objects.in_bulk()
+    clean: dict[tuple[int, int], int | None] = {}
+    for (drive_id, method_id), value in amounts.items():
+        drive, method = drives.get(drive_id), methods.get(method_id)
+        if drive is None or method is None:
+            raise ValidationError(
+                "募金運動または方法が見つかりません。画面を読み込み直してください。"
+            )
+        if value is None or str(value).strip() == "":
+            clean[(drive_id, method_id)] = None
+        else:
+            clean[(drive_id, method_id)] = yen(value, f"{drive.name}・{method.name}")
+    changes: dict[str, list[int | None]] = {}
+    with transaction.atomic():
+        existing = {
+            (t.drive_id, t.method_id): t
+            for t in FundraisingTotal.objects.select_for_update().filter(fiscal_year=fiscal_year)
+        }
+        for key, amount in clean.items():
+            row = existing.get(key)
+            old = row.amount if row is not None else None
+            if old == amount:
+                continue
+            label = f"{drives[key[0]].name}・{methods[key[1]].name}"
+            changes[label] = [old, amount]
+            if amount is None:
+                assert row is not None
+                row.delete()
+            elif row is None:
+                FundraisingTotal.objects.create(
+                    fiscal_year=fiscal_year, drive_id=key[0], method_id=key[1], amount=amount
+                )
+            else:
+                row.amount = amount
+                row.save(update_fields=["amount"])
+        if changes:
+            log_action(
+                by=by,
+                action="grants.fundraising.saved",
+                changes=changes,
+                label=f"{fiscal_year_label(fiscal_year)}の募金実績",
+            )
+    return len(changes)
+
+
+ListRow = tuple[int | None, str, int, bool]  # id (None for a new row), name, order, active
+
+
+def save_fundraising_lists(
+    *, by: User, methods: Sequence[ListRow], drives: Sequence[ListRow]
+) -> int:
+    """Add, rename, reorder or deactivate fundraising methods and drives.
+
+    Rows are never deleted: past totals point to them. Returns the number of rows changed."""
+    _require(by, admin=True, what="募金の方法・運動の変更")
+    lists: list[tuple[type[FundraisingMethod] | type[FundraisingDrive], Sequence[ListRow]]] = [
+        (FundraisingMethod, methods),
+        (FundraisingDrive, drives),
+    ]
+    changed = 0
+    with transaction.atomic():
+        for model, rows in lists:
+            changed += _save_list(by, model, rows)
+    return changed
+
+
+def _save_list(
+    by: User,
+    model: type[FundraisingMethod] | type[FundraisingDrive],
+    rows: Sequence[ListRow],
+) -> int:
+    title = model._meta.verbose_name
+    current = model.objects.select_for_update().in_bulk()
+    keys: set[str] = set()
+    for pk, name, _order, _active in rows:
+        name = name.strip()
+        if not name:
+            if pk is None:
+                continue
+            raise ValidationError(
+                f"{title}の名称は空にできません。使わなくなったものは「有効」のチェックを外してください。"
+            )
+        if normalize(name) in keys:
+            raise ValidationError(f"{title}「{name}」が2回あります。")
+        keys.add(normalize(name))
+        if pk is not None and pk not in current:
+            raise ValidationError(
+                f"{title}の一覧が変更されています。画面を読み込み直してください。"
+            )
+    taken = {normalize(e.name): e.pk for e in current.values()}
+    changed = 0
+    for pk, name, order, active in rows:
+        name = name.strip()
+        if not name:
+            continue
+        owner = taken.get(normalize(name))
+        if owner is not None and owner != pk and owner not in {r[0] for r in rows}:
+            raise ValidationError(f"{title}「{name}」はすでにあります。")
+        if pk is None:
+            entry = model.objects.create(name=name, order=order, active=active)
+            log_action(by=by, action="grants.fundraising_list.added", target=entry)
+            changed += 1
+            continue
+        entry = current[pk]
+        diff = {
+            field: [getattr(entry, field), value]
+            for field, value in (("name", name), ("order", order), ("active", active))
+            if getattr(entry, field) != value
+        }
+        if diff:
+            for field, (_, value) in diff.items():
+                setattr(entry, field, value)
+            entry.save(update_fields=list(diff))
+            log_action(by=by, action="grants.fundraising_list.updated", target=entry, changes=diff)
+            changed += 1
+    return changed
