@@ -54,7 +54,9 @@ def test() -> None:
         run(PYTHON, "-m", "mypy", "tsunagu")
     run(PYTHON, "-m", "tsunagu", "check", "--fail-level", "WARNING")
     run(PYTHON, "-m", "tsunagu", "makemigrations", "--check", "--dry-run")
-    run(PYTHON, "-m", "pytest", *args)
+    # Two workers: the suite is mostly waiting on the database and the browser.
+    workers = [] if any(a == "-n" or a.startswith("-n") for a in args) else ["-n", "2"]
+    run(PYTHON, "-m", "pytest", *workers, *args)
 
 
 COMMANDS = {"start": start, "test": test}
