@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0001_initial'),
-        ('records', '0004_remove_supportrecord_record_report'),
+        ('records', '0003_record_report_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,10 +6,11 @@ that the user's database is never opened."""
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -57,7 +58,7 @@ def scratch(database_url: str | None) -> Iterator[Scratch]:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def is_scratch(settings_dict: dict[str, object], data_dir: Path, expected: Path) -> bool:
+def is_scratch(settings_dict: Mapping[str, Any], data_dir: Path, expected: Path) -> bool:
     """Whether the child's settings point at the scratch location its parent made."""
     if data_dir.resolve() != expected.resolve():
         return False

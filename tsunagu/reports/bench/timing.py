@@ -28,7 +28,9 @@ class Timing:
         return self.report / self.bare if self.bare else float("inf")
 
     def line(self) -> str:
-        return f"report {self.report:.2f} s · bare queries {self.bare:.2f} s · ratio {self.ratio:.2f}"
+        return (
+            f"report {self.report:.2f} s · bare queries {self.bare:.2f} s · ratio {self.ratio:.2f}"
+        )
 
 
 def capture_queries(run: Callable[[], object]) -> list[Query]:
@@ -91,4 +93,6 @@ def database_line() -> str:
 
 
 def machine_line() -> str:
-    return f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    return (
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
