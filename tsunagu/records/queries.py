@@ -52,12 +52,14 @@ class RecordFilter:
 
     def choices(self) -> dict[str, Any]:
         """The options of each filter, for the form above the list."""
-        from tsunagu.accounts.models import User
+        from tsunagu.accounts.models import Role, User
 
         return {
             "zones": Zone.objects.all(),
             "regions": Region.objects.select_related("zone"),
-            "staff": User.objects.filter(records__fiscal_year=self.fiscal_year).distinct(),
+            # Everyone who may write records, past staff included (a join over the year's
+            # records to find them would cost a scan of the year).
+            "staff": User.objects.exclude(role=Role.VIEWER),
             "kinds": ActivityKind.objects.in_year(self.fiscal_year),
             "consulter_types": ConsulterType.objects.all(),
             "categories": Category.objects.in_year(self.fiscal_year).select_related(
@@ -96,7 +98,10 @@ def parse_filter(params: QueryDict) -> RecordFilter:
 
 
 def years_with_records() -> list[int]:
-    years = set(SupportRecord.objects.alive().values_list("fiscal_year", flat=True).distinct())
-    years |= set(ActivityKind.objects.values_list("fiscal_year", flat=True).distinct())
+    # order_by(): the models' default orderings would make DISTINCT run over every row.
+    years = set(
+        SupportRecord.objects.alive().order_by().values_list("fiscal_year", flat=True).distinct()
+    )
+    years |= set(ActivityKind.objects.order_by().values_list("fiscal_year", flat=True).distinct())
     years.add(current_fiscal_year())
     return sorted(years, reverse=True)

@@ -41,7 +41,7 @@ class BaselineImporter(Importer):
     def validate(self, errors: Errors) -> int:
         tables = self._tables()
         years_with_records = set(
-            SupportRecord.objects.values_list("fiscal_year", flat=True).distinct()
+            SupportRecord.objects.order_by().values_list("fiscal_year", flat=True).distinct()
         )
         seen: dict[tuple[int, str, str], int] = {}
         rows = 0

@@ -154,6 +154,6 @@ def centre_counts(fiscal_year: int) -> CentreCounts:
 
 def insurance_years() -> list[int]:
     return sorted(
-        set(InsuranceEnrolment.objects.values_list("fiscal_year", flat=True).distinct()),
+        set(InsuranceEnrolment.objects.order_by().values_list("fiscal_year", flat=True).distinct()),
         reverse=True,
     )
