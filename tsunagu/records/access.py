@@ -1,6 +1,6 @@
 """The authorisation checkpoint for support records."""
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from tsunagu.accounts.decorators import require_role
@@ -18,10 +18,7 @@ def get_record_for_user(
     """
     require_role(request.user, Role.ADMIN if trash else Role.STAFF if write else Role.VIEWER)
     records = SupportRecord.objects.with_related()
-    record = get_object_or_404(records.in_trash() if trash else records.alive(), pk=pk)
-    if record is None:  # pragma: no cover - get_object_or_404 raises
-        raise Http404
-    return record
+    return get_object_or_404(records.in_trash() if trash else records.alive(), pk=pk)
 
 
 def can_read_notes(user: User) -> bool:
