@@ -214,7 +214,7 @@ def load_demo(*, by: User) -> str:
     note = f"（{'、'.join(dict.fromkeys(skipped))}）" if skipped else ""
     return (
         f"ボランティアセンター：登録 {counts.volunteers}件、寄付・寄贈 {counts.offers}件"
-        f"（うち既存の相談記録に結び付け {counts.linked}件）、保険加入 {counts.enrolments}件、"
+        f"（登録と寄付のうち既存の相談記録に結び付け {counts.linked}件）、保険加入 {counts.enrolments}件、"
         f"募集 {counts.requests}件、マッチング {counts.matches}件{note}"
     )
 
