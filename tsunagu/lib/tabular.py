@@ -25,6 +25,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
 from typing import Any
 
+from tsunagu.lib.textnorm import normalize_newlines
+
 __all__ = [
     "Cell",
     "Row",
@@ -117,7 +119,7 @@ def cell_text(value: Cell) -> str:
 def _clean_text(text: str) -> str:
     # Excel writes a line break inside a cell as \n; a CSV may carry \r\n or \r.
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = normalize_newlines(text)
     return text.strip()
 
 

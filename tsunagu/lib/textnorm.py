@@ -40,3 +40,8 @@ def normalize_name(text: str) -> str:
 def contains(haystack: str, needle: str) -> bool:
     """Whether needle occurs in haystack once both are normalised (an empty needle does)."""
     return normalize(needle) in normalize(haystack)
+
+
+def normalize_newlines(text: str) -> str:
+    """LF only: browsers send CRLF, CSV may carry CR; stored text round-trips as LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import fiscal_year_label
-from tsunagu.lib.textnorm import normalize
+from tsunagu.lib.textnorm import normalize, normalize_newlines
 from tsunagu.records.models import SupportRecord
 
 TEXT_MAX_LENGTH = 200
@@ -201,7 +201,7 @@ class Initiative(models.Model):
 def split_lines(text: str) -> list[str]:
     """Non-empty lines, trimmed, with a leading bullet (・, -, *) taken off."""
     lines = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in normalize_newlines(text).split("\n"):
         cleaned = line.strip().lstrip("・-*•").strip()
         if cleaned:
             lines.append(cleaned)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tsunagu.accounts.models import Role, User
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.lib.fiscal import DateParseError, fiscal_year_label, parse_date
+from tsunagu.lib.textnorm import normalize_newlines
 from tsunagu.records.models import (
     NOTE_MAX_LENGTH,
     ActivityKind,
@@ -326,11 +327,6 @@ class OutingForm(SharedFieldsMixin):
 
     def clean_visit_note(self) -> str:
         return normalize_newlines(self.cleaned_data.get("visit_note", ""))
-
-
-def normalize_newlines(text: str) -> str:
-    """Browsers send CRLF; records keep LF so that exports and imports round-trip."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _first_containing(names: dict[str, int], word: str) -> int | None:
