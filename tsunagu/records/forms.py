@@ -1,5 +1,6 @@
 """The entry form of a support record, and the shared part of an outing."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -207,6 +208,34 @@ class ConsultationFieldsMixin(forms.Form):
             }
             for pk, _, action in pairs
             if pk.isdigit() and int(pk) in agencies
+        ]
+
+
+@dataclass(frozen=True)
+class CategoryChoices:
+    """A year's categories under each active consulter type, fetched once per screen;
+    the entry templates show the chosen type's group as checkboxes."""
+
+    types: list[ConsulterType]
+    by_type: dict[int, list[Category]]
+
+    @classmethod
+    def for_year(cls, fiscal_year: int) -> "CategoryChoices":
+        by_type: dict[int, list[Category]] = {}
+        for category in Category.objects.in_year(fiscal_year).select_related("consulter_type"):
+            by_type.setdefault(category.consulter_type_id, []).append(category)
+        return cls(types=list(ConsulterType.objects.filter(active=True)), by_type=by_type)
+
+    def groups(self, form: forms.Form) -> list[dict[str, Any]]:
+        chosen = {str(pk) for pk in (form["categories"].value() or [])}
+        return [
+            {
+                "type": consulter_type,
+                "categories": [
+                    (c, str(c.pk) in chosen) for c in self.by_type.get(consulter_type.pk, [])
+                ],
+            }
+            for consulter_type in self.types
         ]
 
 

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from tsunagu.accounts.decorators import staff_required
 from tsunagu.accounts.models import User
 from tsunagu.lib.fiscal import fiscal_year_label
-from tsunagu.records.forms import ConsultationFormSet, OutingForm, initial_for
-from tsunagu.records.models import AgencyAction, Category, ConsulterType
+from tsunagu.records.forms import CategoryChoices, ConsultationFormSet, OutingForm, initial_for
+from tsunagu.records.models import AgencyAction
 from tsunagu.records.services import RecordData, record_outing
 from tsunagu.records.views import LAST_PLACE_KEY, _fiscal_year_from
 
@@ -66,24 +66,13 @@ def outing_new(request: HttpRequest) -> HttpResponse:
 
 
 def _context(form: OutingForm, formset: Any) -> dict[str, Any]:
-    categories = Category.objects.in_year(form.fiscal_year).select_related("consulter_type")
-    by_type: dict[int, list[Category]] = {}
-    for category in categories:
-        by_type.setdefault(category.consulter_type_id, []).append(category)
-    types = list(ConsulterType.objects.filter(active=True))
+    choices = CategoryChoices.for_year(form.fiscal_year)
     rows = []
     for sub in [*formset.forms, formset.empty_form]:
-        chosen = {str(pk) for pk in (sub["categories"].value() or [])}
         rows.append(
             {
                 "form": sub,
-                "category_groups": [
-                    {
-                        "type": t,
-                        "categories": [(c, str(c.pk) in chosen) for c in by_type.get(t.pk, [])],
-                    }
-                    for t in types
-                ],
+                "category_groups": choices.groups(sub),
                 "chosen_agencies": sub.chosen_agencies()
                 if sub.prefix != formset.empty_form.prefix
                 else [],

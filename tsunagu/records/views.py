@@ -28,8 +28,8 @@ from tsunagu.lib.fiscal import (
 )
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.access import can_read_notes, get_record_for_user
-from tsunagu.records.forms import RecordForm, initial_for, target_value
-from tsunagu.records.models import AgencyAction, Category, ConsulterType, SupportRecord
+from tsunagu.records.forms import CategoryChoices, RecordForm, initial_for, target_value
+from tsunagu.records.models import AgencyAction, SupportRecord
 from tsunagu.records.queries import parse_filter, years_with_records
 from tsunagu.records.services import (
     TRASH_DAYS,
@@ -56,23 +56,11 @@ def _fiscal_year_from(value: Any) -> int:
 
 def _form_context(form: RecordForm, **extra: Any) -> dict[str, Any]:
     """What the entry template needs besides the form: categories grouped by type."""
-    categories = form.fields["categories"].queryset  # type: ignore[attr-defined]
-    by_type: dict[int, list[Category]] = {}
-    for category in categories:
-        by_type.setdefault(category.consulter_type_id, []).append(category)
-    chosen = {str(pk) for pk in (form["categories"].value() or [])}
-    groups = [
-        {
-            "type": consulter_type,
-            "categories": [(c, str(c.pk) in chosen) for c in by_type.get(consulter_type.pk, [])],
-        }
-        for consulter_type in ConsulterType.objects.filter(active=True)
-    ]
     return {
         "form": form,
         "fiscal_year": form.fiscal_year,
         "fiscal_year_label": fiscal_year_label(form.fiscal_year),
-        "category_groups": groups,
+        "category_groups": CategoryChoices.for_year(form.fiscal_year).groups(form),
         "agency_actions": AgencyAction.choices,
         "chosen_agencies": form.chosen_agencies(),
         "target_label": form.target_label(),
