@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from tsunagu.lib.fields import with_derived_fields
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.lib.textnorm import normalize
 
@@ -40,9 +41,9 @@ class DirectoryEntry(models.Model):
     def save(self, *args, **kwargs):
         self.name = self.name.strip()
         self.name_key = normalize(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_key"}
+        kwargs["update_fields"] = with_derived_fields(
+            kwargs.get("update_fields"), {"name": "name_key"}
+        )
         super().save(*args, **kwargs)
 
 

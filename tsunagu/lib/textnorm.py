@@ -6,7 +6,7 @@ import unicodedata
 
 import jaconv
 
-__all__ = ["contains", "normalize", "normalize_name"]
+__all__ = ["contains", "normalize", "normalize_name", "normalize_newlines"]
 
 _ASCII_LOWER = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ",

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
+from tsunagu.lib.fields import with_derived_fields
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.lib.textnorm import normalize
 
@@ -92,9 +93,9 @@ class YearlyTerm(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = self.name.strip()
         self.name_key = normalize(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_key"}
+        kwargs["update_fields"] = with_derived_fields(
+            kwargs.get("update_fields"), {"name": "name_key"}
+        )
         super().save(*args, **kwargs)
 
     @property
@@ -378,13 +379,9 @@ class SupportRecord(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.fiscal_year = fiscal_year_of(self.date)
         self.note_key = normalize(self.note)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            extra = {"date": "fiscal_year", "note": "note_key"}
-            kwargs["update_fields"] = {
-                *update_fields,
-                *(extra[f] for f in update_fields if f in extra),
-            }
+        kwargs["update_fields"] = with_derived_fields(
+            kwargs.get("update_fields"), {"date": "fiscal_year", "note": "note_key"}
+        )
         super().save(*args, **kwargs)
 
     @property
