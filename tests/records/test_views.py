@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -203,3 +204,12 @@ def test_outing_screen_saves_visit_and_consultations(staff_client, lists, city) 
     assert "出向き先での記録を3件保存しました。" in response.content.decode()
     assert SupportRecord.objects.consultations().count() == 2
     assert SupportRecord.objects.filter(target_group=city["hidamari"]).count() == 3
+
+
+@pytest.mark.parametrize("zone", ["²", "9" * 30, "-1"])
+def test_a_bad_filter_value_shows_every_record_with_a_message(staff_client, record, zone) -> None:  # type: ignore[no-untyped-def]
+    response = staff_client.get("/records/", {"fy": "2020", "zone": zone, "q": "ｺﾞﾄ"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1件" in page
+    assert "「圏域」の指定" in page

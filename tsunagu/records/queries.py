@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import QueryDict
 
+from tsunagu.core.params import ChoiceField, IdField, ParsedQuery, QueryForm, TextField
 from tsunagu.directory.models import Agency, Region, Zone
 from tsunagu.lib.fiscal import FiscalParseError, current_fiscal_year, parse_fiscal_year
 from tsunagu.lib.textnorm import normalize
@@ -19,33 +20,57 @@ from tsunagu.records.models import (
 )
 
 
+class RecordFilterForm(QueryForm):
+    """The records list's parameters (see `tsunagu.core.params`)."""
+
+    fy = TextField(label="年度", max_length=20)
+    zone = IdField(label="圏域")
+    region = IdField(label="地域")
+    staff = IdField(label="担当職員")
+    kind = IdField(label="活動種別")
+    consulter_type = IdField(label="相談者区分")
+    category = IdField(label="相談内容")
+    agency = IdField(label="関係機関")
+    place = ChoiceField(label="場所", choices=[("", ""), *Place.choices])
+    follow_up = ChoiceField(label="フォローアップ", choices=[("", ""), ("open", ""), ("due", "")])
+    q = TextField(label="メモを検索")
+
+
+# Filter parameter → the lookup it narrows the records by.
+ID_LOOKUPS = {
+    "zone": "zone_id",
+    "region": "region_id",
+    "staff": "staff_id",
+    "kind": "activity_kind_id",
+    "consulter_type": "consulter_type_id",
+    "category": "categories",
+    "agency": "agency_links__agency_id",
+}
+
+
 @dataclass
 class RecordFilter:
     fiscal_year: int
-    values: dict[str, str] = field(default_factory=dict)
+    query: ParsedQuery
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def values(self) -> dict[str, str]:
+        """The parameters as typed (the invalid ones blank), to redraw the filter form."""
+        return self.query.raw
 
     def apply(self, records: RecordQuerySet, *, search_notes: bool, today: date) -> RecordQuerySet:
         records = records.in_fiscal_year(self.fiscal_year)
-        for name, lookup in [
-            ("zone", "zone_id"),
-            ("region", "region_id"),
-            ("staff", "staff_id"),
-            ("kind", "activity_kind_id"),
-            ("consulter_type", "consulter_type_id"),
-            ("category", "categories"),
-            ("agency", "agency_links__agency_id"),
-        ]:
-            value = self.values.get(name, "")
-            if value.isdigit():
-                records = records.filter(**{lookup: int(value)})
-        if self.values.get("place") in Place.values:
-            records = records.filter(place=self.values["place"])
-        if self.values.get("follow_up") == "due":
+        for name, lookup in ID_LOOKUPS.items():
+            if (value := self.query.get(name)) is not None:
+                records = records.filter(**{lookup: value})
+        if place := self.query.get("place"):
+            records = records.filter(place=place)
+        if self.query.get("follow_up") == "due":
             records = records.filter(follow_up=True, follow_up_due__lte=today)
-        elif self.values.get("follow_up") == "open":
+        elif self.query.get("follow_up") == "open":
             records = records.filter(follow_up=True)
-        query = normalize(self.values.get("q", ""))
+        query = normalize(self.query.get("q", ""))
         if query and search_notes:
             records = records.filter(note_key__contains=query)
         return records
@@ -70,31 +95,16 @@ class RecordFilter:
         }
 
 
-FILTER_NAMES = (
-    "zone",
-    "region",
-    "staff",
-    "kind",
-    "consulter_type",
-    "category",
-    "agency",
-    "place",
-    "follow_up",
-    "q",
-)
-
-
 def parse_filter(params: QueryDict) -> RecordFilter:
-    errors = []
+    query = RecordFilterForm.parse(params)
+    errors = list(query.errors)
     fiscal_year = current_fiscal_year()
-    raw_year = params.get("fy", "").strip()
-    if raw_year:
+    if raw_year := query.get("fy", "").strip():
         try:
             fiscal_year = parse_fiscal_year(raw_year)
         except FiscalParseError as error:
             errors.append(str(error))
-    values = {name: params.get(name, "").strip() for name in FILTER_NAMES}
-    return RecordFilter(fiscal_year=fiscal_year, values=values, errors=errors)
+    return RecordFilter(fiscal_year=fiscal_year, query=query, errors=errors)
 
 
 def years_with_records() -> list[int]:
