@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "tsunagu.core",
+    "tsunagu.bench",
     "tsunagu.accounts",
     "tsunagu.audit",
     "tsunagu.directory",

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tsunagu.reports.bench.scratch import scratch_database_name
+from tsunagu.bench.scratch import scratch_database_name
 
 LAST_LINE = re.compile(r"report \d+\.\d\d s · bare queries \d+\.\d\d s · ratio \d+\.\d\d")
 POSTGRES_URL = os.getenv("DATABASE_URL", "")

@@ -1,36 +1,16 @@
-"""The two timings: the full report, and the bare SQL statements that the report sends,
-replayed with a plain cursor. The difference is what the ORM and the pure engine cost."""
+"""Timing helpers shared by the benchmarks: capturing the SQL a piece of code sends and
+replaying it bare, medians, and the lines that say which database and machine ran."""
 
 import os
 import platform
 import sqlite3
-import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
-from tsunagu.reports.builder import build_report
-
 Query = tuple[str, Sequence[Any] | None]
-
-
-@dataclass(frozen=True)
-class Timing:
-    report: float
-    bare: float
-    queries: int
-
-    @property
-    def ratio(self) -> float:
-        return self.report / self.bare if self.bare else float("inf")
-
-    def line(self) -> str:
-        return (
-            f"report {self.report:.2f} s · bare queries {self.bare:.2f} s · ratio {self.ratio:.2f}"
-        )
 
 
 def capture_queries(run: Callable[[], object]) -> list[Query]:
@@ -54,23 +34,7 @@ def run_bare(queries: Sequence[Query]) -> None:
             cursor.fetchall()
 
 
-def time_report(fiscal_year: int, *, repeat: int) -> Timing:
-    """Medians of `repeat` runs each, after one untimed run of each; the two alternate so
-    that neither profits from caches the other warmed."""
-    queries = capture_queries(lambda: build_report(fiscal_year))
-    run_bare(queries)
-    report_times, bare_times = [], []
-    for _ in range(repeat):
-        report_times.append(_seconds(lambda: build_report(fiscal_year)))
-        bare_times.append(_seconds(lambda: run_bare(queries)))
-    return Timing(
-        report=statistics.median(report_times),
-        bare=statistics.median(bare_times),
-        queries=len(queries),
-    )
-
-
-def _seconds(run: Callable[[], object]) -> float:
+def seconds(run: Callable[[], object]) -> float:
     started = time.perf_counter()
     run()
     return time.perf_counter() - started

@@ -1,0 +1,7 @@
+"""Benchmarks: each a module with HELP, add_arguments(parser) and run(options, write),
+listed in BENCHMARKS; `tsunagu bench NAME` runs one in a scratch database."""
+
+# Name → module. A new benchmark is a module here and one line below.
+BENCHMARKS = {
+    "report": "tsunagu.bench.report",
+}
