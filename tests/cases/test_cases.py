@@ -247,7 +247,7 @@ def test_the_form_warns_before_saving_and_offers_the_existing_case(
     assert Case.objects.count() == 2
 
 
-def test_a_duplicate_of_someone_elses_case_is_named_but_not_linked(
+def test_a_duplicate_of_someone_elses_case_tells_only_whom_to_ask(
     client, city, needs, staff_user, other_staff, today
 ) -> None:  # type: ignore[no-untyped-def]
     first = _create(city, needs, staff_user, today, consent_on=today, **IDENTITY, **CONSENT)
@@ -269,8 +269,17 @@ def test_a_duplicate_of_someone_elses_case_is_named_but_not_linked(
         },
     )
     html = response.content.decode()
-    assert "担当ではないため開けません" in html
+    assert "同じ方がすでに登録されているかもしれません" in html
+    assert "あなたの担当ではない登録にも、似たものがあります" in html
+    assert "管理者に確認してください" in html
     assert reverse("cases:detail", args=[first.pk]) not in html
+    # Nothing that tells that the person is a client, or whose: no number, status, staff.
+    assert first.number not in html
+    assert "担当：" not in html and first.get_status_display() + "・" not in html
+    assert Case.objects.count() == 1
+    logged = AuditEntry.objects.get(action="cases.case.duplicate_warned")
+    assert logged.actor == other_staff
+    assert logged.changes == {"cases": [first.number], "not_assigned": 1}
 
 
 def test_editing_a_case_does_not_find_itself_a_duplicate(city, needs, staff_user, today) -> None:  # type: ignore[no-untyped-def]

@@ -121,8 +121,9 @@ MATRIX = [
     ("cases:referral_new", {"pk": "case"}, "get", CASE_PAGE),
     ("cases:referral_list", {}, "get", STAFF_PAGE),
     ("cases:referral_detail", {"pk": "referral"}, "get", CASE_PAGE),
-    # Consultation records are read by all staff; so is starting a referral from one.
-    ("cases:referral_from_record", {"record_pk": "record"}, "get", STAFF_PAGE),
+    # The case's own record takes the case's restriction: others see it exists (403,
+    # not 404) but cannot start a referral from it.
+    ("cases:referral_from_record", {"record_pk": "record"}, "get", expect(200, 200, 403, 403)),
     ("cases:need_list", {}, "get", ADMIN_PAGE),
     ("cases:need_new", {}, "get", ADMIN_PAGE),
     ("cases:need_edit", {"pk": "need"}, "get", ADMIN_PAGE),

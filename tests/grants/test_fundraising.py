@@ -123,9 +123,9 @@ def test_the_method_list_is_data(db: None, admin_user: User, staff_user: User) -
     door.refresh_from_db()
     assert not door.active
     assert FundraisingMethod.objects.filter(name="インターネット募金").exists()
-    from django.core.exceptions import ValidationError
+    from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(ValidationError, match="管理者"):
+    with pytest.raises(PermissionDenied, match="管理者"):
         save_fundraising_lists(by=staff_user, methods=[], drives=[])
 
 

@@ -3,9 +3,11 @@ from django.db import transaction
 from tsunagu.accounts.forms import NewUserForm, UserForm
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.access import require
 
 
 def create_user(*, by: User, form: NewUserForm) -> User:
+    require(by, "account.manage")
     with transaction.atomic():
         user: User = form.save(commit=False)
         user.set_password(form.cleaned_data["password1"])
@@ -20,6 +22,7 @@ def create_user(*, by: User, form: NewUserForm) -> User:
 
 
 def update_user(*, by: User, form: UserForm) -> User:
+    require(by, "account.manage")
     changed = list(form.changed_data)
     before = User.objects.get(pk=form.instance.pk)
     with transaction.atomic():
@@ -36,6 +39,7 @@ def update_user(*, by: User, form: UserForm) -> User:
 
 
 def set_user_password(*, by: User, user: User, password: str) -> None:
+    require(by, "account.manage")
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -43,6 +47,7 @@ def set_user_password(*, by: User, user: User, password: str) -> None:
 
 
 def set_user_active(*, by: User, user: User, active: bool) -> None:
+    require(by, "account.manage")
     from django.core.exceptions import ValidationError
 
     if user.pk == by.pk and not active:

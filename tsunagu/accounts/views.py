@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.access import get_user_for_user
-from tsunagu.accounts.decorators import AuthenticatedRequest, admin_required
+from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.forms import LoginForm, NewUserForm, PasswordForm, UserForm
 from tsunagu.accounts.models import User
 from tsunagu.accounts.services import create_user, set_user_active, set_user_password, update_user
+from tsunagu.core.access import rule
 
 
 class LoginView(auth_views.LoginView):
@@ -18,13 +19,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@admin_required
+@rule("account.manage")
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
     users = User.objects.prefetch_related("zones").order_by("-is_active", "last_name", "username")
     return render(request, "accounts/user_list.html", {"users": users})
 
 
-@admin_required
+@rule("account.manage")
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = NewUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -34,6 +35,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form})
 
 
+@rule("account.manage")
 def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_user_for_user(request, pk)
     form = UserForm(request.POST or None, instance=user)
@@ -44,6 +46,7 @@ def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "object": user})
 
 
+@rule("account.manage")
 def user_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_user_for_user(request, pk)
     form = PasswordForm(user, request.POST or None)
@@ -54,6 +57,7 @@ def user_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/password_form.html", {"form": form, "object": user})
 
 
+@rule("account.manage")
 @require_POST
 def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_user_for_user(request, pk)

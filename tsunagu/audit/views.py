@@ -2,13 +2,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tsunagu.accounts.decorators import admin_required
 from tsunagu.accounts.models import User
 from tsunagu.audit.descriptions import all_labels, describe_changes
 from tsunagu.audit.models import AuditEntry
+from tsunagu.core.access import rule
 
 
-@admin_required
+@rule("audit.view")
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor")
     action = request.GET.get("action", "")

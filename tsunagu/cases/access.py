@@ -1,4 +1,5 @@
-"""The authorisation checkpoints for cases and what hangs off them.
+"""The authorisation checkpoints for cases and what hangs off them (the rules are in
+cases/rules.py).
 
 A case is read only by the staff assigned to it and by administrators: anyone else on
 the staff gets 404 (the case does not exist for them), a read-only account 403. Every
@@ -7,21 +8,17 @@ page that shows a case passes here, so every read is written to the audit log he
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from tsunagu.accounts.decorators import require_role
-from tsunagu.accounts.models import Role
 from tsunagu.cases.models import Ask, Case, FollowUp, Match, NeedKind, Referral
 from tsunagu.cases.services import log_case_read, log_referral_read
+from tsunagu.core.access import get_for_user
 
 
 def get_case_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
-    """The case, if the user is assigned to it or an administrator.
-
-    `write` is accepted for symmetry with the other checkpoints: whoever may read a case
-    may also work on it; the services refuse changes to an anonymised case."""
-    user = require_role(request.user, Role.STAFF)
-    case = get_object_or_404(Case.objects.visible_to(user).with_related(), pk=pk)
+    """The case, if the user may read it (with `write`: work on it)."""
+    name = "case.edit" if write else "case.view"
+    case = get_for_user(request, Case.objects.with_related(), pk, name)
     if request.method in ("GET", "HEAD"):
-        log_case_read(by=user, case=case)
+        log_case_read(by=request.user, case=case)  # type: ignore[arg-type]
     return case
 
 
@@ -53,14 +50,15 @@ def get_follow_up_for_user(
 def get_referral_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Referral:
     """A referral of one of the user's cases, or (without a case) one the user made or
     whose record is theirs; administrators see all. Reads are logged like a case's."""
-    user = require_role(request.user, Role.STAFF)
-    referral = get_object_or_404(Referral.objects.visible_to(user).with_related(), pk=pk)
+    name = "referral.edit" if write else "referral.view"
+    referral = get_for_user(
+        request, Referral.objects.with_related().prefetch_related("case__staff"), pk, name
+    )
     if request.method in ("GET", "HEAD"):
-        log_referral_read(by=user, referral=referral)
+        log_referral_read(by=request.user, referral=referral)  # type: ignore[arg-type]
     return referral
 
 
 def get_need_for_user(request: HttpRequest, pk: int) -> NeedKind:
     """The list of needs is the council's data: administrators edit it."""
-    require_role(request.user, Role.ADMIN)
-    return get_object_or_404(NeedKind, pk=pk)
+    return get_for_user(request, NeedKind.objects.all(), pk, "need.edit")

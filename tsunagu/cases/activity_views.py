@@ -36,6 +36,7 @@ from tsunagu.cases.services import (
     record_match,
     review_match,
 )
+from tsunagu.core.access import rule
 
 
 def _today() -> str:
@@ -54,6 +55,7 @@ def _render(
     )
 
 
+@rule("case.edit")
 def ask_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
     if request.method == "POST":
@@ -83,6 +85,7 @@ def ask_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@rule("case.edit")
 def ask_answer(request: AuthenticatedRequest, pk: int, ask_pk: int) -> HttpResponse:
     ask = get_ask_for_user(request, pk, ask_pk, write=True)
     case = ask.case
@@ -117,6 +120,7 @@ def ask_answer(request: AuthenticatedRequest, pk: int, ask_pk: int) -> HttpRespo
     )
 
 
+@rule("case.edit")
 def match_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
     if request.method == "POST":
@@ -147,6 +151,7 @@ def match_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@rule("case.edit")
 def match_review(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpResponse:
     match = get_match_for_user(request, pk, match_pk, write=True)
     case = match.case
@@ -165,6 +170,7 @@ def match_review(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpR
     return _render(request, case, form, f"見直し：{match.helper_name}")
 
 
+@rule("case.edit")
 def match_end(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpResponse:
     match = get_match_for_user(request, pk, match_pk, write=True)
     case = match.case
@@ -183,6 +189,7 @@ def match_end(request: AuthenticatedRequest, pk: int, match_pk: int) -> HttpResp
     return _render(request, case, form, f"マッチングの終了：{match.helper_name}")
 
 
+@rule("case.edit")
 def follow_up_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
     if request.method == "POST":
@@ -202,6 +209,7 @@ def follow_up_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _render(request, case, form, "フォローアップの予定")
 
 
+@rule("case.edit")
 def follow_up_done(request: AuthenticatedRequest, pk: int, follow_up_pk: int) -> HttpResponse:
     follow_up = get_follow_up_for_user(request, pk, follow_up_pk, write=True)
     case = follow_up.case

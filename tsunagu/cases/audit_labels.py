@@ -4,6 +4,7 @@ LABELS = {
     "cases.case.created": "個別支援を登録しました",
     "cases.case.updated": "個別支援を変更しました",
     "cases.case.read": "個別支援を閲覧しました",
+    "cases.case.duplicate_warned": "個別支援の登録で、同じ方かもしれない登録が見つかりました",
     "cases.case.status_changed": "個別支援の状況を変更しました",
     "cases.case.exported": "個別支援の一覧を出力しました",
     "cases.case.anonymised": "保存期間を過ぎた個別支援を匿名化しました",

@@ -10,15 +10,16 @@ from tsunagu.accounts.models import User
 from tsunagu.cases.conf import stale_referral_days
 from tsunagu.cases.models import Case, CaseStatus, FollowUp, Match
 from tsunagu.cases.referrals import stale_referrals
+from tsunagu.core.access import can
 from tsunagu.core.panels import Panel
 
 LIMIT = 20
 
 
 def panel(user: User, today: date) -> Panel | None:
-    if not user.is_active:
+    if not can(user, "case.counts"):
         return None
-    if not user.can_write:
+    if not can(user, "case.view"):
         counts = dict(Case.objects.values_list("status").annotate(n=Count("id")))
         return Panel(
             template="cases/_panel_counts.html",

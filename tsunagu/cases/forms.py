@@ -8,7 +8,7 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 
-from tsunagu.accounts.models import Role, User
+from tsunagu.accounts.models import User
 from tsunagu.cases.models import (
     TEXT_MAX_LENGTH,
     AgeBand,
@@ -22,6 +22,7 @@ from tsunagu.cases.models import (
     ReferralStatus,
 )
 from tsunagu.cases.referrals import referral_categories
+from tsunagu.core.access import writer_accounts, writers
 from tsunagu.directory.models import ActivityGroup, Agency, GroupKind, Region, Zone
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.records.forms import JapaneseDateField
@@ -68,7 +69,7 @@ class AgencyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg,unused
 
 
 def staff_choices() -> Any:
-    return User.objects.filter(is_active=True, role__in=[Role.STAFF, Role.ADMIN])
+    return writers(User.objects.all())
 
 
 def nearby_first(groups: Any, case: Case) -> Any:
@@ -171,9 +172,7 @@ class CaseForm(forms.Form):
         if case is not None:
             # Keep what the case already has even if it was deactivated since.
             needs = NeedKind.objects.filter(Q(active=True) | Q(cases=case)).distinct()
-            staff = User.objects.filter(
-                Q(is_active=True, role__in=[Role.STAFF, Role.ADMIN]) | Q(support_cases=case)
-            ).distinct()
+            staff = User.objects.filter(writer_accounts() | Q(support_cases=case)).distinct()
         self._field("needs").queryset = needs.order_by("order", "id")
         self._field("staff").queryset = staff
 

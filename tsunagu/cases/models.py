@@ -98,10 +98,13 @@ IDENTITY_FIELDS = (
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> "CaseQuerySet":
-        """Administrators see every case; staff the cases assigned to them; others none."""
-        if getattr(user, "is_admin", False):
+        """The cases `case.view` lets the user open (tests hold the two together):
+        administrators every case; staff the cases assigned to them; others none."""
+        from tsunagu.core.access import can
+
+        if can(user, "case.view_all"):
             return self
-        if getattr(user, "can_write", False):
+        if can(user, "case.view"):
             return self.filter(staff=user)
         return self.none()
 
@@ -463,10 +466,13 @@ FINAL_REFERRAL_STATUSES = (ReferralStatus.DONE, ReferralStatus.FAILED)
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: Any) -> "ReferralQuerySet":
         """Administrators see all; staff those of their cases and those they made or whose
-        record is theirs when there is no case; read-only accounts none."""
-        if getattr(user, "is_admin", False):
+        record is theirs when there is no case; read-only accounts none (as
+        `referral.view` answers for each)."""
+        from tsunagu.core.access import can
+
+        if can(user, "case.view_all"):
             return self
-        if not getattr(user, "can_write", False):
+        if not can(user, "referral.view"):
             return self.none()
         return self.filter(
             Q(case__staff=user)

@@ -5,14 +5,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from tsunagu.accounts.decorators import AuthenticatedRequest, admin_required
+from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.cases.access import get_need_for_user
 from tsunagu.cases.forms import NeedKindForm
 from tsunagu.cases.models import NeedKind
 from tsunagu.cases.services import save_need_kind
+from tsunagu.core.access import rule
 
 
-@admin_required
+@rule("need.edit")
 def need_list(request: AuthenticatedRequest) -> HttpResponse:
     needs = NeedKind.objects.prefetch_related("group_kinds", "skills").order_by("order", "id")
     return render(request, "cases/need_list.html", {"needs": needs})
@@ -39,7 +40,7 @@ def _save(request: AuthenticatedRequest, form: NeedKindForm) -> HttpResponse | N
     return redirect("cases:need_list")
 
 
-@admin_required
+@rule("need.edit")
 def need_new(request: AuthenticatedRequest) -> HttpResponse:
     form = NeedKindForm(request.POST or None)
     if request.method == "POST" and (response := _save(request, form)):
@@ -47,6 +48,7 @@ def need_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "cases/need_form.html", {"form": form})
 
 
+@rule("need.edit")
 def need_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
     form = NeedKindForm(request.POST or None, instance=need)

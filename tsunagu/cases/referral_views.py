@@ -8,13 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from tsunagu.accounts.decorators import AuthenticatedRequest, require_role
-from tsunagu.accounts.models import Role
+from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.cases.access import get_case_for_user, get_referral_for_user
 from tsunagu.cases.conf import stale_referral_days
 from tsunagu.cases.forms import CaseReferralForm, RecordReferralForm, ReferralUpdateForm
 from tsunagu.cases.models import Referral, ReferralStatus
 from tsunagu.cases.referrals import NewRecord, refer_from_case, refer_from_record, update_referral
+from tsunagu.core.access import rule
 from tsunagu.records.access import get_record_for_user
 from tsunagu.records.models import Place
 
@@ -27,8 +27,9 @@ FILTERS = [
 ]
 
 
+@rule("referral.view")
 def referral_list(request: AuthenticatedRequest) -> HttpResponse:
-    user = require_role(request.user, Role.STAFF)
+    user = request.user
     today = timezone.localdate()
     days = stale_referral_days()
     status = request.GET.get("status", "open")
@@ -58,8 +59,9 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@rule("referral.view", post="referral.edit")
 def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for_user(request, pk)
+    referral = get_referral_for_user(request, pk, write=request.method == "POST")
     form = None
     if request.method == "POST":
         form = ReferralUpdateForm(request.POST)
@@ -96,6 +98,7 @@ def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@rule("case.edit")
 def referral_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
     today = timezone.localdate()
@@ -129,6 +132,7 @@ def referral_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "cases/referral_form.html", {"form": form, "case": case})
 
 
+@rule("record.edit")
 def referral_from_record(request: AuthenticatedRequest, record_pk: int) -> HttpResponse:
     """Follow a referral made in a consultation record that belongs to no case."""
     record = get_record_for_user(request, record_pk, write=True)

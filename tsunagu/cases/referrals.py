@@ -27,6 +27,7 @@ from tsunagu.cases.models import (
     ReferralStatus,
     ReferralUpdate,
 )
+from tsunagu.core.access import require
 from tsunagu.directory.models import Agency
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of, western_date_label
 from tsunagu.lib.textnorm import normalize
@@ -197,6 +198,7 @@ def refer_from_case(
 ) -> Referral:
     """Refer the person of a case to an agency. Without `record`, a consultation record is
     written for it; with one, it must be among the case's records."""
+    require(by, "case.edit", case)
     today = today or timezone.localdate()
     _check_referral(
         agency=agency, referred_on=referred_on, request=request, basis=consent_basis, today=today
@@ -251,6 +253,7 @@ def refer_from_record(
 ) -> Referral:
     """Follow a referral made in a consultation record; the record names the agency as a
     referral (added if it did not)."""
+    require(by, "record.edit", record)
     today = today or timezone.localdate()
     _check_referral(
         agency=agency, referred_on=referred_on, request=request, basis=consent_basis, today=today
@@ -329,6 +332,7 @@ def update_referral(
 ) -> Referral:
     """What the agency did since: accepted, working on it, done or not. Any update, even
     with the same status, restarts the count of days without news."""
+    require(by, "referral.edit", referral)
     today = today or timezone.localdate()
     if referral.status in FINAL_REFERRAL_STATUSES:
         raise ValidationError(

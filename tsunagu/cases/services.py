@@ -29,6 +29,7 @@ from tsunagu.cases.models import (
     Referral,
     StatusChange,
 )
+from tsunagu.core.access import can, require
 from tsunagu.directory.models import ActivityGroup
 from tsunagu.lib.fiscal import western_date_label
 from tsunagu.lib.textnorm import normalize, normalize_name
@@ -88,6 +89,15 @@ def log_referral_read(*, by: User, referral: Referral) -> None:
     log_action(by=by, action="cases.referral.read", target=referral)
 
 
+def log_duplicate_warning(*, by: User, cases: list[Case], hidden: int) -> None:
+    """A duplicate check that found cases: who looked for whom is itself personal data."""
+    log_action(
+        by=by,
+        action="cases.case.duplicate_warned",
+        changes={"cases": [case.number for case in cases], "not_assigned": hidden},
+    )
+
+
 def log_case_export(*, by: User, count: int, fmt: str) -> None:
     log_action(by=by, action="cases.case.exported", changes={"rows": count, "format": fmt})
 
@@ -143,7 +153,7 @@ def check_case(
         error("needs", "困りごとを一つ以上選んでください。")
     if not staff:
         error("staff", "担当職員を一人以上選んでください。")
-    if any(not user.can_write for user in staff):
+    if any(not can(user, "case.create") for user in staff):
         error("staff", "担当職員には職員か管理者のアカウントを選んでください。")
     if values["opened_on"] is not None and values["opened_on"] > today:
         error("opened_on", "受付日に未来の日付は入れられません。")
@@ -206,6 +216,7 @@ def create_case(
 ) -> Case:
     """Register a case. Refused without consent when it has identity; a case like an
     existing one raises PossibleDuplicate unless the user confirmed it is another."""
+    require(by, "case.create")
     today = today or timezone.localdate()
     values = _clean_values(values)
     needs, staff = list(needs), list(staff)
@@ -226,7 +237,9 @@ def _slots(text: str) -> list[list[int | str]]:
     return to_json(parse_availability(text)) if text else []
 
 
-def _refuse_if_anonymised(case: Case) -> None:
+def _may_work_on(by: User, case: Case) -> None:
+    """The guard of every change to a case: `case.edit` for the user, then its state."""
+    require(by, "case.edit", case)
     if case.is_anonymised:
         raise ValidationError(
             "この個別支援は保存期間を過ぎて匿名化されています。変更はできません。"
@@ -245,7 +258,7 @@ def update_case(
     today: date | None = None,
 ) -> Case:
     today = today or timezone.localdate()
-    _refuse_if_anonymised(case)
+    _may_work_on(by, case)
     values = _clean_values(values)
     needs, staff = list(needs), list(staff)
     check_case(values, needs, staff, today=today)
@@ -281,7 +294,7 @@ def change_status(
 ) -> Case:
     """Move the case to another status; closing needs a reason and a date."""
     today = today or timezone.localdate()
-    _refuse_if_anonymised(case)
+    _may_work_on(by, case)
     if status not in CaseStatus.values:
         raise ValidationError("状況の値が正しくありません。")
     if status == case.status:
@@ -333,7 +346,7 @@ def _advance(*, by: User, case: Case, to: str, on: date) -> None:
 
 
 def link_record(*, by: User, case: Case, record: SupportRecord) -> None:
-    _refuse_if_anonymised(case)
+    _may_work_on(by, case)
     if record.deleted_at is not None:
         raise ValidationError("削除された記録はつなげられません。")
     if case.records.filter(pk=record.pk).exists():
@@ -346,7 +359,7 @@ def link_record(*, by: User, case: Case, record: SupportRecord) -> None:
 
 
 def unlink_record(*, by: User, case: Case, record: SupportRecord) -> None:
-    _refuse_if_anonymised(case)
+    _may_work_on(by, case)
     if case.referrals.filter(record=record).exists():
         raise ValidationError(
             "この記録には紹介が結びついているため、はずせません。紹介の記録として残ります。"
@@ -382,7 +395,7 @@ def record_ask(
 ) -> Ask:
     """A staff member asked a group whether it could help; the case goes to 打診中."""
     today = today or timezone.localdate()
-    _refuse_if_anonymised(case)
+    _may_work_on(by, case)
     if case.is_closed:
         raise ValidationError("終了した個別支援には打診を記録できません。先に再開してください。")
     _check_date(asked_on, label="打診した日", case=case, today=today)
@@ -415,7 +428,7 @@ def answer_ask(
     today: date | None = None,
 ) -> Ask:
     today = today or timezone.localdate()
-    _refuse_if_anonymised(ask.case)
+    _may_work_on(by, ask.case)
     if answer not in AskAnswer.values or answer == AskAnswer.PENDING:
         raise ValidationError("回答（引き受ける・検討中・見送り）を選んでください。")
     if answered_on > today:
@@ -456,7 +469,7 @@ def record_match(
 ) -> Match:
     """Who helps, how often, from when; the case goes to 支援中."""
     today = today or timezone.localdate()
-    _refuse_if_anonymised(case)
+    _may_work_on(by, case)
     if case.is_closed:
         raise ValidationError(
             "終了した個別支援にはマッチングを記録できません。先に再開してください。"
@@ -507,7 +520,7 @@ def review_match(
     today: date | None = None,
 ) -> MatchReview:
     today = today or timezone.localdate()
-    _refuse_if_anonymised(match.case)
+    _may_work_on(by, match.case)
     if reviewed_on > today:
         raise ValidationError("見直した日に未来の日付は入れられません。")
     if reviewed_on < match.started_on:
@@ -533,7 +546,7 @@ def end_match(
     *, by: User, match: Match, ended_on: date, note: str = "", today: date | None = None
 ) -> Match:
     today = today or timezone.localdate()
-    _refuse_if_anonymised(match.case)
+    _may_work_on(by, match.case)
     if match.ended_on is not None:
         raise ValidationError("このマッチングはすでに終了しています。")
     if ended_on < match.started_on:
@@ -559,7 +572,7 @@ def add_follow_up(
     *, by: User, case: Case, due_on: date, what: str, today: date | None = None
 ) -> FollowUp:
     today = today or timezone.localdate()
-    _refuse_if_anonymised(case)
+    _may_work_on(by, case)
     if not what.strip():
         raise ValidationError("確認することを入れてください。")
     if due_on < case.opened_on:
@@ -583,7 +596,7 @@ def complete_follow_up(
     *, by: User, follow_up: FollowUp, done_on: date, note: str = "", today: date | None = None
 ) -> FollowUp:
     today = today or timezone.localdate()
-    _refuse_if_anonymised(follow_up.case)
+    _may_work_on(by, follow_up.case)
     if follow_up.done_on is not None:
         raise ValidationError("このフォローアップはすでに済んでいます。")
     if done_on > today:
@@ -607,6 +620,7 @@ def save_need_kind(
     *, by: User, need: NeedKind, fields: list[str], relations: dict[str, Any]
 ) -> NeedKind:
     """Create or update a need kind with its group kinds and skills."""
+    require(by, "need.edit")
     creating = need._state.adding
     if NeedKind.objects.exclude(pk=need.pk).filter(name_key=normalize(need.name)).exists():
         raise ValidationError({"name": "同じ名前の困りごとがすでにあります。"})

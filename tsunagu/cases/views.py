@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import AuthenticatedRequest, admin_required, require_role
-from tsunagu.accounts.models import Role, User
+from tsunagu.accounts.decorators import AuthenticatedRequest
+from tsunagu.accounts.models import User
 from tsunagu.cases.access import get_case_for_user
 from tsunagu.cases.forms import CaseForm, LinkRecordForm, StatusForm, case_initial
 from tsunagu.cases.matching import suggest_case_volunteers, suggest_groups
@@ -33,10 +33,12 @@ from tsunagu.cases.services import (
     create_case,
     link_record,
     log_case_export,
+    log_duplicate_warning,
     unlink_record,
     update_case,
 )
 from tsunagu.cases.timeline import build_timeline
+from tsunagu.core.access import can, rule, writers
 from tsunagu.lib.tabular import write_xlsx
 from tsunagu.records.models import SupportRecord
 
@@ -44,9 +46,10 @@ PAGE_SIZE = 50
 STATUS_FILTERS = [("open", "対応中（終了以外）"), *CaseStatus.choices, ("all", "すべて")]
 
 
+@rule("case.counts")
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    user = require_role(request.user, Role.VIEWER)
-    if not user.can_write:
+    user: User = request.user
+    if not can(user, "case.view"):
         # Read-only accounts never see cases, only how many there are.
         return redirect("cases:counts")
     status = request.GET.get("status", "open")
@@ -58,7 +61,8 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     elif status != "all":
         cases = cases.filter(status=status)
     staff_filter = request.GET.get("staff", "")
-    if user.is_admin and staff_filter.isdigit():
+    every_case = can(user, "case.view_all")
+    if every_case and staff_filter.isdigit():
         cases = cases.filter(staff__pk=int(staff_filter))
     cases = (
         cases.with_related()
@@ -76,39 +80,34 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
             "status": status,
             "status_filters": STATUS_FILTERS,
             "staff_filter": staff_filter,
-            "staff_choices": User.objects.filter(role__in=[Role.STAFF, Role.ADMIN])
-            if user.is_admin
-            else [],
+            "staff_choices": writers(User.objects.all(), active_only=False) if every_case else [],
+            "every_case": every_case,
             "today": timezone.localdate(),
         },
     )
 
 
+@rule("case.counts")
 def counts(request: AuthenticatedRequest) -> HttpResponse:
     """How many cases and referrals there are: for every role, nobody identified."""
-    require_role(request.user, Role.VIEWER)
     return render(request, "cases/counts.html", {"counts": case_counts(timezone.localdate())})
 
 
-def _duplicates_context(user: User, error: PossibleDuplicate) -> list[dict[str, Any]]:
-    visible = set(
-        Case.objects.visible_to(user)
-        .filter(pk__in=[c.pk for c in error.cases])
-        .values_list("pk", flat=True)
-    )
-    return [
-        {
-            "case": case,
-            "can_open": case.pk in visible,
-            "staff": "、".join(u.display_name for u in case.staff.all()),
-        }
-        for case in error.cases
-    ]
+def _duplicates_context(user: User, error: PossibleDuplicate) -> dict[str, Any]:
+    """The cases like the one typed that the user may open, and — for those they may not —
+    only that one exists and whom to ask: never its number, status or staff (that would
+    tell that the person is a client, and of whom)."""
+    openable = [case for case in error.cases if can(user, "case.view", case)]
+    hidden = len(error.cases) - len(openable)
+    log_duplicate_warning(by=user, cases=error.cases, hidden=hidden)
+    ask = [u.display_name for u in User.objects.filter(is_active=True) if can(u, "case.view_all")]
+    return {"openable": openable, "hidden": hidden, "ask": "、".join(ask)}
 
 
+@rule("case.create")
 def case_new(request: AuthenticatedRequest) -> HttpResponse:
-    user = require_role(request.user, Role.STAFF)
-    duplicates: list[dict[str, Any]] = []
+    user: User = request.user
+    duplicates: dict[str, Any] = {}
     if request.method == "POST":
         form = CaseForm(request.POST)
         if form.is_valid():
@@ -146,10 +145,11 @@ def case_new(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@rule("case.edit")
 def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
     user = request.user
-    duplicates: list[dict[str, Any]] = []
+    duplicates: dict[str, Any] = {}
     if case.is_anonymised:
         messages.error(request, "匿名化された個別支援は編集できません。")
         return redirect("cases:detail", pk=case.pk)
@@ -171,7 +171,7 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 messages.success(request, "個別支援を保存しました。")
-                if case.staff.filter(pk=user.pk).exists() or user.is_admin:
+                if can(user, "case.view", Case.objects.with_related().get(pk=case.pk)):
                     return redirect("cases:detail", pk=case.pk)
                 return redirect("cases:index")
     else:
@@ -183,6 +183,7 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@rule("case.view")
 def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     today = timezone.localdate()
@@ -206,6 +207,7 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@rule("case.edit")
 @require_POST
 def case_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
@@ -244,6 +246,7 @@ def _record_candidates(case: Case) -> Any:
     )
 
 
+@rule("case.edit")
 def record_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
     candidates = SupportRecord.objects.filter(pk__in=[r.pk for r in _record_candidates(case)])
@@ -262,6 +265,7 @@ def record_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "cases/record_link.html", {"case": case, "form": form})
 
 
+@rule("case.edit")
 @require_POST
 def record_unlink(request: AuthenticatedRequest, pk: int, record_pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
@@ -278,6 +282,7 @@ def record_unlink(request: AuthenticatedRequest, pk: int, record_pk: int) -> Htt
     return redirect("cases:detail", pk=case.pk)
 
 
+@rule("case.view")
 def suggestions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk)
     today = timezone.localdate()
@@ -292,7 +297,7 @@ def suggestions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@admin_required
+@rule("case.export")
 def export(request: AuthenticatedRequest) -> HttpResponse:
     """All cases as .xlsx, without names or contacts; the export itself is logged."""
     rows = export_rows(Case.objects.all())

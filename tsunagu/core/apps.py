@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "tsunagu.core"
     label = "core"
     verbose_name = "つなぐ"
+
+    def ready(self) -> None:
+        from tsunagu.core.access import load_rules
+
+        load_rules()  # every app's rules.py, so that the registry is whole from the start

@@ -2,15 +2,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tsunagu.accounts.decorators import require_role
-from tsunagu.accounts.models import Role
+from tsunagu.core.access import can, rule
 from tsunagu.core.panels import app_panels
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.records.models import SupportRecord
 
 
+@rule("home.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = require_role(request.user, Role.VIEWER)
+    user = request.user
     my_zones = list(Zone.objects.active().filter(staff=user))
     today = timezone.localdate()
     follow_ups = (
@@ -21,7 +21,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "panels": app_panels(user, today),
         "my_zones": my_zones,
-        "follow_ups": follow_ups if user.can_write else [],
+        "follow_ups": follow_ups if can(user, "record.edit") else [],
         "today": today,
         "counts": {
             "圏域": Zone.objects.active().count(),

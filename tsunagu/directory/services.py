@@ -6,10 +6,12 @@ from django.db import IntegrityError, models, transaction
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.access import require
 
 
 def save_entry(*, by: User, form: forms.ModelForm) -> models.Model:
     """Create or update the directory row that a valid form describes."""
+    require(by, "directory.edit")
     instance = form.instance
     creating = instance._state.adding
     changed = [name for name in form.changed_data if name in form.fields]
@@ -45,6 +47,7 @@ def save_entry(*, by: User, form: forms.ModelForm) -> models.Model:
 
 def set_entry_active(*, by: User, entry: models.Model, active: bool) -> None:
     """Deactivate (or reactivate) a row. Rows are never deleted: records point to them."""
+    require(by, "directory.edit")
     if entry.active == active:  # type: ignore[attr-defined]
         return
     with transaction.atomic():

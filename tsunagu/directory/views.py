@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import AuthenticatedRequest, admin_required, require_role
-from tsunagu.accounts.models import Role
+from tsunagu.accounts.decorators import AuthenticatedRequest
+from tsunagu.core.access import rule
 from tsunagu.directory.access import get_entry_for_user
 from tsunagu.directory.entities import ENTITIES, get_entity
 from tsunagu.directory.services import save_entry, set_entry_active
@@ -16,14 +16,14 @@ from tsunagu.lib.textnorm import normalize
 PAGE_SIZE = 50
 
 
+@rule("directory.view")
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     entities = [(entity, entity.model._default_manager.count()) for entity in ENTITIES.values()]
     return render(request, "directory/index.html", {"entities": entities})
 
 
+@rule("directory.view")
 def entry_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     entity = get_entity(slug)
     rows = entity.queryset()
     query = request.GET.get("q", "").strip()
@@ -62,7 +62,7 @@ def entry_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     )
 
 
-@admin_required
+@rule("directory.edit")
 def entry_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     entity = get_entity(slug)
     form = entity.form(request.POST or None)
@@ -77,6 +77,7 @@ def entry_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(request, "directory/entry_form.html", {"entity": entity, "form": form})
 
 
+@rule("directory.edit")
 def entry_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     entity = get_entity(slug)
     obj = get_entry_for_user(request, entity, pk, write=True)
@@ -94,6 +95,7 @@ def entry_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespons
     )
 
 
+@rule("directory.edit")
 @require_POST
 def entry_set_active(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     entity = get_entity(slug)

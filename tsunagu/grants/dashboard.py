@@ -3,6 +3,7 @@
 from datetime import date
 
 from tsunagu.accounts.models import User
+from tsunagu.core.access import can
 from tsunagu.core.panels import Panel
 from tsunagu.grants.models import GrantState
 from tsunagu.grants.queries import year_summary
@@ -15,9 +16,9 @@ def panel(user: User, today: date) -> Panel | None:
         return None
     # What waits for this user's role: decisions and settlements for administrators,
     # expense reports for staff.
-    if user.is_admin:
+    if can(user, "grant.decide"):
         states = {GrantState.APPLIED, GrantState.REPORTED}
-    elif user.can_write:
+    elif can(user, "grant.report"):
         states = {GrantState.PAID}
     else:
         states = set()

@@ -1,7 +1,8 @@
 """The life of a grant, one service per step, and the yearly settings around it.
 
 application → decision → payment → expense report → settlement. Each step:
-- checks the acting user's role and that the step before was taken;
+- asks the access layer whether the acting user may take it (grants/rules.py) and
+  checks that the step before was taken;
 - locks the grant row (select_for_update) inside transaction.atomic, so two people
   acting on the same grant at once are served one after the other;
 - compares the version the user's form was opened on with the row's: a form opened
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.access import require
 from tsunagu.directory.models import Region
 from tsunagu.grants.models import (
     FundingSource,
@@ -89,13 +91,6 @@ def yen(value: Any, label: str, *, minimum: int = 0) -> int:
     if amount < minimum:
         raise ValidationError(f"{label}は{format_yen(minimum)}以上で入力してください。")
     return amount
-
-
-def _require(by: User, *, admin: bool, what: str) -> None:
-    allowed = by.is_admin if admin else by.can_write
-    if not allowed:
-        who = "管理者" if admin else "職員または管理者"
-        raise ValidationError(f"{what}は{who}が行います。")
 
 
 def _check_year(fiscal_year: int) -> None:
@@ -179,7 +174,7 @@ def apply_grant(
     applied_on: date | None = None,
 ) -> Grant:
     """Enter a council's application: its planned activities, budget and requested amount."""
-    _require(by, admin=False, what="助成金の申請の入力")
+    require(by, "grant.apply")
     if not region.active:
         raise ValidationError(f"「{region.name}」は無効になっているため、申請を入力できません。")
     values = _application_values(plan, applied_amount, expenses, incomes)
@@ -231,7 +226,7 @@ def update_application(
     incomes: Sequence[LineInput] = (),
 ) -> Grant:
     """Correct an application that has not been decided yet."""
-    _require(by, admin=False, what="助成金の申請の修正")
+    require(by, "grant.edit", grant)
     values = _application_values(plan, applied_amount, expenses, incomes)
     with transaction.atomic():
         current = _lock(grant, expected_version)
@@ -270,7 +265,7 @@ def decide_grant(
     exception_reason: str = "",
 ) -> Grant:
     """Decide the amount. Above the year's cap only as an exception, with its reason."""
-    _require(by, admin=True, what="助成金の決定")
+    require(by, "grant.decide", grant)
     amount = yen(amount, "決定額", minimum=1)
     decided_on = _day(decided_on)
     reason = (exception_reason or "").strip()
@@ -332,7 +327,7 @@ def pay_grant(
     paid_on: date | None = None,
 ) -> Grant:
     """Record the payment of the decided grant."""
-    _require(by, admin=True, what="助成金の支払の記録")
+    require(by, "grant.pay", grant)
     amount = yen(amount, "支払額", minimum=1)
     paid_on = _day(paid_on)
     with transaction.atomic():
@@ -376,7 +371,7 @@ def report_expenses(
 
     Actual amounts go on the budget items of the same name; an item not in the budget
     is added without a planned amount, and a planned item not reported counts 0円."""
-    _require(by, admin=False, what="収支報告の入力")
+    require(by, "grant.report", grant)
     spent_rows = _lines(expenses, kind_label="支出")
     income_rows = _lines(incomes, kind_label="収入")
     reported_on = _day(reported_on)
@@ -428,7 +423,7 @@ def settle_grant(
     settled_on: date | None = None,
 ) -> Grant:
     """Close the grant: the unused money is returned and the balance is zero."""
-    _require(by, admin=True, what="助成金の精算")
+    require(by, "grant.settle", grant)
     returned = yen(returned_amount, "返還額")
     settled_on = _day(settled_on)
     with transaction.atomic():
@@ -593,7 +588,7 @@ def save_programme(
     note: str = "",
 ) -> GrantProgramme:
     """Create or change a year's grant programme: its cap and its funding sources."""
-    _require(by, admin=True, what="助成金の年度設定")
+    require(by, "grant.configure")
     _check_year(fiscal_year)
     cap = yen(cap, "上限額", minimum=1)
     rows: list[tuple[str, int]] = []
@@ -698,7 +693,7 @@ def save_fundraising_year(
     """Save a year's totals, keyed by (drive id, method id); None or blank removes one.
 
     Returns the number of cells that changed."""
-    _require(by, admin=False, what="募金実績の入力")
+    require(by, "fundraising.edit")
     _check_year(fiscal_year)
     drives = FundraisingDrive.objects.in_bulk()
     methods = FundraisingMethod.objects.in_bulk()
@@ -755,7 +750,7 @@ def save_fundraising_lists(
     """Add, rename, reorder or deactivate fundraising methods and drives.
 
     Rows are never deleted: past totals point to them. Returns the number of rows changed."""
-    _require(by, admin=True, what="募金の方法・運動の変更")
+    require(by, "fundraising.configure")
     lists: list[tuple[type[FundraisingMethod] | type[FundraisingDrive], Sequence[ListRow]]] = [
         (FundraisingMethod, methods),
         (FundraisingDrive, drives),

@@ -10,18 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import (
-    AuthenticatedRequest,
-    admin_required,
-    require_role,
-    staff_required,
-)
-from tsunagu.accounts.models import Role
+from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.audit.descriptions import describe, describe_changes
 from tsunagu.audit.models import AuditEntry
+from tsunagu.core.access import can, refusal, rule
 from tsunagu.directory.models import Region
 from tsunagu.grants import forms as grant_forms
-from tsunagu.grants.access import STEP_ROLES, get_grant_for_user
+from tsunagu.grants.access import get_grant_for_user
 from tsunagu.grants.charts import render_fundraising_svg
 from tsunagu.grants.fundraising import fundraising_trend, fundraising_years
 from tsunagu.grants.models import (
@@ -84,8 +79,8 @@ def _year_choices(*years: int) -> list[tuple[int, str]]:
 # --- the year summary ----------------------------------------------------------------
 
 
+@rule("grant.view")
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     fiscal_year = _chosen_year(request)
     summary = year_summary(fiscal_year)
     return render(
@@ -103,8 +98,8 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@rule("grant.view")
 def summary_xlsx(request: AuthenticatedRequest, fy: int) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     summary = year_summary(_year_or_404(fy))
     response = HttpResponse(
         render_summary_xlsx(summary),
@@ -115,7 +110,7 @@ def summary_xlsx(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     return response
 
 
-@admin_required
+@rule("grant.configure")
 def programme_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     fiscal_year = _year_or_404(fy)
     programme = (
@@ -176,7 +171,7 @@ def _application_context(form: Any, expenses: Any, incomes: Any, **extra: Any) -
     return {"form": form, "expenses": expenses, "incomes": incomes, **extra}
 
 
-@staff_required
+@rule("grant.apply")
 def apply(request: AuthenticatedRequest, fy: int, region: int) -> HttpResponse:
     fiscal_year = _year_or_404(fy)
     council = get_object_or_404(Region.objects.filter(active=True), pk=region)
@@ -228,8 +223,9 @@ def apply(request: AuthenticatedRequest, fy: int, region: int) -> HttpResponse:
     )
 
 
+@rule("grant.edit")
 def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    grant = get_grant_for_user(request, pk, step="edit")
+    grant = get_grant_for_user(request, pk, write=True)
     if grant.state != GrantState.APPLIED:
         messages.error(
             request,
@@ -420,12 +416,11 @@ def _detail(
 ) -> HttpResponse:
     user = request.user
     step = NEXT_STEP.get(GrantState(grant.state))
-    may_act = step is not None and (
-        user.is_admin if STEP_ROLES[step] == Role.ADMIN else user.can_write
-    )
+    may_act = step is not None and can(user, f"grant.{step}", grant)
     if forms is None and step and may_act:
         forms = _step_forms(grant, step)
-    if correction is None and grant.state == GrantState.REPORTED and user.can_write:
+    may_correct = grant.state == GrantState.REPORTED and can(user, "grant.report", grant)
+    if correction is None and may_correct:
         correction = _step_forms(grant, "report")
     lines = list(grant.lines.all())
     entries = (
@@ -453,6 +448,8 @@ def _detail(
             "step": step,
             "step_title": STEP_TITLES.get(step or ""),
             "may_act": may_act,
+            "step_refusal": refusal(f"grant.{step}") if step else "",
+            "may_correct": may_correct,
             "self_decision": step == "decide" and grant.applied_by_id == user.pk,
             "forms": forms or {},
             "correction": correction or {},
@@ -462,19 +459,20 @@ def _detail(
             "planned_income": sum(x.planned or 0 for x in lines if x.kind == LineKind.INCOME),
             "expected_return": expected_return(grant),
             "history": history,
-            "can_edit_application": grant.state == GrantState.APPLIED and user.can_write,
+            "can_edit_application": grant.state == GrantState.APPLIED
+            and can(user, "grant.edit", grant),
         },
     )
 
 
+@rule("grant.view")
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail(request, get_grant_for_user(request, pk))
 
 
 @require_POST
+@rule("grant.view", post="grant.{step}")
 def take_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpResponse:
-    if step not in STEP_TITLES:
-        raise Http404
     grant = get_grant_for_user(request, pk, step=step)
     posted = request.POST.get("version", "")
     if posted.isdigit() and int(posted) != grant.version and not grant.is_settled:
@@ -581,8 +579,8 @@ def _stale(
 # --- fundraising ---------------------------------------------------------------------
 
 
+@rule("fundraising.view")
 def fundraising(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     trend = fundraising_trend()
     years = fundraising_years()
     entry_years = sorted(
@@ -609,7 +607,7 @@ def _fall_text(trend: Any) -> str:
     return f"{method}は{year_label}に前年度比 －{-ratio}% と、この期間でもっとも大きく減りました。"
 
 
-@staff_required
+@rule("fundraising.edit")
 def fundraising_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     fiscal_year = _year_or_404(fy)
     drives = list(FundraisingDrive.objects.all())
@@ -646,7 +644,7 @@ def fundraising_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     )
 
 
-@admin_required
+@rule("fundraising.configure")
 def fundraising_lists(request: AuthenticatedRequest) -> HttpResponse:
     def initial(model: Any) -> list[dict[str, Any]]:
         return [

@@ -4,8 +4,8 @@ one page per council (地域社協カルテ) for a staff member preparing for it
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from tsunagu.accounts.decorators import AuthenticatedRequest, require_role
-from tsunagu.accounts.models import Role
+from tsunagu.accounts.decorators import AuthenticatedRequest
+from tsunagu.core.access import rule
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.plans.access import get_region_for_user
@@ -30,8 +30,8 @@ def _regions() -> list[Region]:
     )
 
 
+@rule("plan.view")
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     year = year_param(request, current_fiscal_year())
     regions = _regions()
     plans = current_plans(regions, year)
@@ -54,9 +54,9 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@rule("plan.view")
 def overview(request: AuthenticatedRequest) -> HttpResponse:
     """Every council's slogans and priority goals for one fiscal year, side by side."""
-    require_role(request.user, Role.VIEWER)
     year = year_param(request, current_fiscal_year())
     regions = _regions()
     plans = {p.region_id: p for p in Plan.objects.covering(year).with_contents()}
@@ -91,6 +91,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@rule("plan.view")
 def region_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     region = get_region_for_user(request, pk)
     year = year_param(request, current_fiscal_year())

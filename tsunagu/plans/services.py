@@ -13,6 +13,7 @@ from django.db.models import F
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.access import require
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.lib.textnorm import normalize
@@ -229,6 +230,7 @@ def _write_contents(plan: Plan, data: PlanData) -> list[str]:
 
 
 def create_plan(*, by: User, data: PlanData) -> Plan:
+    require(by, "plan.edit")
     check_plan(data)
     try:
         with transaction.atomic():
@@ -259,6 +261,7 @@ def update_plan(*, by: User, plan: Plan, data: PlanData, expected_version: int) 
 
     Initiatives given with their pk keep their statuses and linked records; an
     initiative left out is removed with them (the audit entry names it)."""
+    require(by, "plan.edit", plan)
     if data.region.pk != plan.region_id:
         # Linked records belong to the council: a plan never moves to another one.
         raise ValidationError(
@@ -312,6 +315,7 @@ def update_plan(*, by: User, plan: Plan, data: PlanData, expected_version: int) 
 
 def delete_plan(*, by: User, plan: Plan) -> None:
     """Delete a plan with its statuses and links (the records themselves stay)."""
+    require(by, "plan.edit", plan)
     with transaction.atomic():
         log_action(by=by, action="plans.plan.deleted", target=plan, changes=snapshot(plan))
         plan.delete()
@@ -342,6 +346,7 @@ def save_year_statuses(
 
     An entry with no status and no note clears that year's status. Returns the number of
     initiatives whose status or note changed."""
+    require(by, "plan.edit")
     check_year(plan, fiscal_year)
     errors: list[str] = []
     themes = {i.pk: i.theme for i in plan.initiatives.all()}
@@ -404,6 +409,7 @@ def save_year_statuses(
 def set_initiative_status(
     *, by: User, initiative: Initiative, fiscal_year: int, status: str, note: str = ""
 ) -> None:
+    require(by, "plan.edit")
     save_year_statuses(
         by=by,
         plan=initiative.plan,
@@ -440,6 +446,7 @@ def set_record_initiatives(
     *, by: User, record: SupportRecord, initiatives: Sequence[Initiative]
 ) -> tuple[int, int]:
     """Make `initiatives` exactly the ones the record is linked to. Returns (added, removed)."""
+    require(by, "plan.edit")
     if record.deleted_at is not None:
         raise ValidationError("削除された記録は取り組みにつなげません。")
     allowed = {i.pk for i in linkable_initiatives(record)}
@@ -496,6 +503,7 @@ DEFAULT_TARGETS = [
 
 
 def save_target(*, by: User, target: PlanTarget | None, name: str, order: int) -> PlanTarget:
+    require(by, "plan.edit")
     name = name.strip()
     if not name:
         raise ValidationError({"name": ["名称を入力してください。"]})
@@ -531,6 +539,7 @@ def save_target(*, by: User, target: PlanTarget | None, name: str, order: int) -
 
 def set_target_active(*, by: User, target: PlanTarget, active: bool) -> None:
     """Targets used by goals stay; a retired one is no longer offered for new goals."""
+    require(by, "plan.edit")
     if target.active == active:
         return
     with transaction.atomic():
@@ -545,6 +554,7 @@ def set_target_active(*, by: User, target: PlanTarget, active: bool) -> None:
 
 def add_default_targets(*, by: User) -> int:
     """Add the usual target groups that are not there yet. Returns how many were added."""
+    require(by, "plan.edit")
     known = set(PlanTarget.objects.values_list("name_key", flat=True))
     start = PlanTarget.objects.count()
     added = 0

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import AuthenticatedRequest, require_role, staff_required
-from tsunagu.accounts.models import Role
+from tsunagu.accounts.decorators import AuthenticatedRequest
+from tsunagu.core.access import rule
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import (
     FiscalParseError,
@@ -101,6 +101,7 @@ def _plan_context(plan: Plan, year: int) -> dict[str, Any]:
 # --- a plan ---------------------------------------------------------------------------
 
 
+@rule("plan.view")
 def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk)
     year = plan.year_in_period(year_param(request, current_fiscal_year()))
@@ -120,6 +121,7 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@rule("plan.view")
 def plan_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk)
     year = plan.year_in_period(year_param(request, current_fiscal_year()))
@@ -152,7 +154,7 @@ def _render_form(
     )
 
 
-@staff_required
+@rule("plan.edit")
 def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     initial: dict[str, Any] = {}
@@ -172,6 +174,7 @@ def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     return _render_form(request, None, form, goals, initiatives)
 
 
+@rule("plan.edit")
 def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, write=True)
     form, goals, initiatives = _plan_forms(request, plan)
@@ -193,6 +196,7 @@ def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _render_form(request, plan, form, goals, initiatives)
 
 
+@rule("plan.edit")
 def plan_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, write=True)
     if request.method == "POST":
@@ -208,6 +212,7 @@ def plan_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "plans/plan_delete.html", {"plan": plan, "counts": counts})
 
 
+@rule("plan.edit")
 def status_edit(request: AuthenticatedRequest, pk: int, year: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, write=True)
     try:
@@ -244,6 +249,7 @@ def status_edit(request: AuthenticatedRequest, pk: int, year: int) -> HttpRespon
 # --- records served by the initiatives ------------------------------------------------
 
 
+@rule("plan.edit")
 def plan_records(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The council's records of a year, to choose those to link to the initiatives."""
     plan = get_plan_for_user(request, pk, write=True)
@@ -308,11 +314,11 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+@rule("plan.edit")
 def record_link(request: AuthenticatedRequest) -> HttpResponse:
     """Choose the initiatives a support record served (/plans/link/?record=<pk>)."""
     raw = request.GET.get("record", "")
     if not raw.isdigit():
-        require_role(request.user, Role.STAFF)
         raise Http404("記録が指定されていません。")
     record = get_record_to_link(request, int(raw))
     candidates = linkable_initiatives(record)
@@ -374,8 +380,8 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@rule("plan.view")
 def export_all(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     plans = Plan.objects.with_contents()
     region = request.GET.get("region", "")
     if region.isdigit():
@@ -383,13 +389,14 @@ def export_all(request: AuthenticatedRequest) -> HttpResponse:
     return _xlsx_response(build_workbook(plans), "エリア別地域福祉活動計画.xlsx")
 
 
+@rule("plan.view")
 def export_one(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk)
     filename = f"エリア別計画_{plan.region.name}_{plan.start_year}-{plan.end_year}.xlsx"
     return _xlsx_response(build_workbook([plan]), filename)
 
 
-@staff_required
+@rule("plan.edit")
 def import_upload(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     refused: PlanImportError | None = None
@@ -419,24 +426,23 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
 # --- target groups --------------------------------------------------------------------
 
 
+@rule("plan.view", post="plan.edit")
 def target_list(request: AuthenticatedRequest) -> HttpResponse:
-    user = require_role(request.user, Role.VIEWER)
+    user = request.user
     form = TargetForm(request.POST or None)
-    if request.method == "POST":
-        require_role(user, Role.STAFF)
-        if form.is_valid():
-            try:
-                target = save_target(
-                    by=user,
-                    target=None,
-                    name=form.cleaned_data["name"],
-                    order=form.cleaned_data["order"],
-                )
-            except ValidationError as error:
-                form.add_error("name", error.message_dict.get("name", error.messages))
-            else:
-                messages.success(request, f"対象「{target}」を追加しました。")
-                return redirect("plans:targets")
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = save_target(
+                by=user,
+                target=None,
+                name=form.cleaned_data["name"],
+                order=form.cleaned_data["order"],
+            )
+        except ValidationError as error:
+            form.add_error("name", error.message_dict.get("name", error.messages))
+        else:
+            messages.success(request, f"対象「{target}」を追加しました。")
+            return redirect("plans:targets")
     targets = PlanTarget.objects.annotate(goal_count=Count("goals"))
     show_inactive = request.GET.get("inactive") == "1"
     if not show_inactive:
@@ -448,6 +454,7 @@ def target_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@rule("plan.edit")
 def target_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_target_for_user(request, pk, write=True)
     form = TargetForm(request.POST or None, initial={"name": target.name, "order": target.order})
@@ -467,6 +474,7 @@ def target_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "plans/target_form.html", {"target": target, "form": form})
 
 
+@rule("plan.edit")
 @require_POST
 def target_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_target_for_user(request, pk, write=True)
@@ -482,8 +490,8 @@ def target_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("plans:targets")
 
 
+@rule("plan.edit")
 @require_POST
-@staff_required
 def target_defaults(request: AuthenticatedRequest) -> HttpResponse:
     added = add_default_targets(by=request.user)
     messages.success(request, f"よく使う対象を{added}件追加しました。")

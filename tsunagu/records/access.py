@@ -1,26 +1,23 @@
-"""The authorisation checkpoint for support records."""
+"""The authorisation checkpoint for support records (the rules are in records/rules.py)."""
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 
-from tsunagu.accounts.decorators import require_role
-from tsunagu.accounts.models import Role, User
+from tsunagu.core.access import get_for_user
 from tsunagu.records.models import SupportRecord
 
 
 def get_record_for_user(
-    request: HttpRequest, pk: int, *, write: bool = False, trash: bool = False
+    request: HttpRequest,
+    pk: int,
+    *,
+    write: bool = False,
+    action: str | None = None,
 ) -> SupportRecord:
-    """A live record (or, with trash=True, a deleted one for administrators).
-
-    Every signed-in role reads records (viewers without notes, see `can_read_notes`);
-    staff and administrators change them; only administrators handle the trash.
-    """
-    require_role(request.user, Role.ADMIN if trash else Role.STAFF if write else Role.VIEWER)
+    """A live record to read (`record.view`) or, with `write`, to change (`record.edit`);
+    `action` names another rule: "record.delete", or "record.restore" / "record.purge"
+    for a record in the trash. 404 for a record that does not exist or is out of the
+    user's reach, 403 for what the user sees but may not do."""
+    name = action or ("record.edit" if write else "record.view")
     records = SupportRecord.objects.with_related()
-    return get_object_or_404(records.in_trash() if trash else records.alive(), pk=pk)
-
-
-def can_read_notes(user: User) -> bool:
-    """Notes hold sensitive personal data: staff and administrators only."""
-    return user.can_write
+    in_trash = name in ("record.restore", "record.purge")
+    return get_for_user(request, records.in_trash() if in_trash else records.alive(), pk, name)

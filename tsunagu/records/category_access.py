@@ -3,8 +3,7 @@
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from tsunagu.accounts.decorators import require_role
-from tsunagu.accounts.models import Role
+from tsunagu.core.access import get_for_user, require
 from tsunagu.records.category_services import (
     ACTIVITY_KINDS,
     KINDS_SLUG,
@@ -15,9 +14,13 @@ from tsunagu.records.category_services import (
 from tsunagu.records.models import ConsulterType
 
 
+def _rule(write: bool) -> str:
+    return "category.edit" if write else "category.view"
+
+
 def get_scheme_for_user(request: HttpRequest, slug: str, *, write: bool = False) -> Scheme:
     """Every signed-in account reads the lists; only administrators change them."""
-    require_role(request.user, Role.ADMIN if write else Role.VIEWER)
+    require(request.user, _rule(write))
     if slug == KINDS_SLUG:
         return ACTIVITY_KINDS
     if slug.isdigit():
@@ -35,5 +38,4 @@ def get_entry_for_user(
 def get_consulter_type_for_user(
     request: HttpRequest, pk: int, *, write: bool = False
 ) -> ConsulterType:
-    require_role(request.user, Role.ADMIN if write else Role.VIEWER)
-    return get_object_or_404(ConsulterType, pk=pk)
+    return get_for_user(request, ConsulterType.objects.all(), pk, _rule(write))

@@ -18,6 +18,7 @@ from django.db.models import Count, QuerySet
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.access import require
 from tsunagu.lib.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.lineage import TermSpec, lineage_label, lineage_problems, shapes
@@ -219,6 +220,7 @@ def save_year_list(
     Entries left out are deleted if no record uses them and no entry of the next year
     continues them; otherwise the list is refused: retire them instead.
     """
+    require(by, "category.edit")
     return _save(
         by=by,
         fiscal_year=fiscal_year,
@@ -454,6 +456,7 @@ def _update(
 def start_year(*, by: User, fiscal_year: int) -> int:
     """Copy every list of the year before (entries in use only) into `fiscal_year`, each
     copy continuing its source. Returns how many entries were copied."""
+    require(by, "category.edit")
     _check_year(fiscal_year)
     label = fiscal_year_label(fiscal_year)
     try:
@@ -532,6 +535,7 @@ def _index_of(entries: list[EntrySpec], entry: Term) -> int:
 
 
 def rename(*, by: User, entry: Term, name: str) -> SavedList:
+    require(by, "category.edit")
     entries, digest = _snapshot(entry.fiscal_year, scheme_of(entry))
     index = _index_of(entries, entry)
     entries[index] = replace(entries[index], name=name)
@@ -553,6 +557,7 @@ def add(
     predecessors: Sequence[str] = (),
 ) -> SavedList:
     """Add an entry at the end of the list."""
+    require(by, "category.edit")
     entries, digest = _snapshot(fiscal_year, scheme)
     entries.append(EntrySpec(name=name, predecessors=tuple(predecessors)))
     return save_year_list(
@@ -566,6 +571,7 @@ def add(
 
 def retire(*, by: User, entry: Term, retired: bool = True) -> SavedList:
     """Stop (or resume) offering an entry for new records; its records keep it."""
+    require(by, "category.edit")
     entries, digest = _snapshot(entry.fiscal_year, scheme_of(entry))
     index = _index_of(entries, entry)
     entries[index] = replace(entries[index], retired=retired)
@@ -590,6 +596,7 @@ def split(*, by: User, entry: Term, into: Sequence[str]) -> SavedList:
     that records use stays too, retired and with its lineage, so that its records are still
     compared with last year's; one that no record uses is deleted.
     """
+    require(by, "category.edit")
     names = [name.strip() for name in into if name.strip()]
     if len({normalize(name) for name in names}) < 2:
         raise ValidationError("分割後の名称を、違う名称で二つ以上入力してください。")
@@ -622,6 +629,7 @@ def merge(*, by: User, entries: Sequence[Term], into_name: str) -> SavedList:
     An entry whose name is the merged name becomes the merged entry (with its records).
     The others are deleted, or retired with their lineage when records use them.
     """
+    require(by, "category.edit")
     name = into_name.strip()
     if len({e.pk for e in entries}) < 2:
         raise ValidationError("統合する分類を二つ以上選んでください。")
@@ -672,6 +680,7 @@ def save_consulter_type(
 ) -> ConsulterType:
     """Create a consulter type (None) or change one. A type that has categories cannot
     become total-only: its categories would silently drop out of the report."""
+    require(by, "category.edit")
     name = str(values["name"]).strip()
     others = ConsulterType.objects.all()
     if consulter_type is not None:

@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import admin_required, require_role
-from tsunagu.accounts.models import Role
+from tsunagu.core.access import rule
 from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
@@ -62,8 +61,8 @@ def _default_year(years: list[int]) -> int:
     return years[-1] if years else today
 
 
+@rule("category.view")
 def index(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     years = services.fiscal_years_with_lists()
     year = _year_param(request) or _default_year(years)
     next_year = years[-1] + 1 if years else current_fiscal_year()
@@ -84,8 +83,8 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@rule("category.edit")
 @require_POST
-@admin_required
 def start(request: HttpRequest) -> HttpResponse:
     form = StartYearForm(request.POST)
     if not form.is_valid():
@@ -106,6 +105,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect(_index_url(year))
 
 
+@rule("category.edit")
 def edit_list(request: HttpRequest, slug: str) -> HttpResponse:
     scheme = get_scheme_for_user(request, slug, write=True)
     year = _year_param(request)
@@ -248,6 +248,7 @@ def _summary(formset: Any, list_errors: list[str]) -> list[tuple[str, str]]:
     return summary
 
 
+@rule("category.edit")
 def split_entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     scheme, entry = get_entry_for_user(request, slug, pk, write=True)
     form = SplitForm(request.POST or None, initial={"names": entry.name}, noun=_noun(scheme))
@@ -273,6 +274,7 @@ def split_entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@rule("category.edit")
 def merge_entries(request: HttpRequest, slug: str) -> HttpResponse:
     scheme = get_scheme_for_user(request, slug, write=True)
     year = _year_param(request)
@@ -303,8 +305,8 @@ def merge_entries(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@rule("category.view")
 def type_list(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     return render(
         request,
         "records/categories/type_list.html",
@@ -312,11 +314,12 @@ def type_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@admin_required
+@rule("category.edit")
 def type_create(request: HttpRequest) -> HttpResponse:
     return _type_form(request, None)
 
 
+@rule("category.edit")
 def type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _type_form(request, get_consulter_type_for_user(request, pk, write=True))
 

@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tsunagu.accounts.models import Role, User
+from tsunagu.accounts.models import User
+from tsunagu.core.access import can, writers
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.lib.fiscal import DateParseError, fiscal_year_label, parse_date
 from tsunagu.lib.textnorm import normalize_newlines
@@ -77,7 +78,7 @@ class SharedFieldsMixin(forms.Form):
     def setup_shared(self, *, instance_staff: User | None = None) -> None:
         staff = self.fields["staff"]
         assert isinstance(staff, forms.ModelChoiceField)
-        staff.queryset = User.objects.filter(is_active=True, role__in=[Role.STAFF, Role.ADMIN]) | (
+        staff.queryset = writers(User.objects.all()) | (
             User.objects.filter(pk=instance_staff.pk) if instance_staff else User.objects.none()
         )
         zone = self.fields["zone"]
@@ -310,7 +311,7 @@ def initial_for(user: User, last_place: str | None) -> dict[str, Any]:
     zone = Zone.objects.active().filter(staff=user).first()
     return {
         "date": timezone.localdate().isoformat(),
-        "staff": user.pk if user.can_write else None,
+        "staff": user.pk if can(user, "record.create") else None,
         "zone": zone.pk if zone else None,
         "place": last_place or Place.OUTREACH,
     }

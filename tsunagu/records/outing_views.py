@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tsunagu.accounts.decorators import staff_required
 from tsunagu.accounts.models import User
+from tsunagu.core.access import rule
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.records.forms import CategoryChoices, ConsultationFormSet, OutingForm, initial_for
 from tsunagu.records.models import AgencyAction
@@ -17,7 +17,7 @@ from tsunagu.records.services import RecordData, record_outing
 from tsunagu.records.views import LAST_PLACE_KEY, _fiscal_year_from
 
 
-@staff_required
+@rule("record.create")
 def outing_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if request.method == "POST":

@@ -59,7 +59,10 @@ class RecordFilter:
         """The parameters as typed (the invalid ones blank), to redraw the filter form."""
         return self.query.raw
 
-    def apply(self, records: RecordQuerySet, *, search_notes: bool, today: date) -> RecordQuerySet:
+    def apply(
+        self, records: RecordQuerySet, *, search_notes: bool, today: date, user: Any = None
+    ) -> RecordQuerySet:
+        """The filtered records; the note search finds only notes `user` may read."""
         records = records.in_fiscal_year(self.fiscal_year)
         for name, lookup in ID_LOOKUPS.items():
             if (value := self.query.get(name)) is not None:
@@ -73,18 +76,23 @@ class RecordFilter:
         query = normalize(self.query.get("q", ""))
         if query and search_notes:
             records = records.filter(note_key__contains=query)
+            if user is not None:
+                from tsunagu.records.rules import restricted_record_ids
+
+                records = records.exclude(id__in=restricted_record_ids(user))
         return records
 
     def choices(self) -> dict[str, Any]:
         """The options of each filter, for the form above the list."""
-        from tsunagu.accounts.models import Role, User
+        from tsunagu.accounts.models import User
+        from tsunagu.core.access import writers
 
         return {
             "zones": Zone.objects.all(),
             "regions": Region.objects.select_related("zone"),
             # Everyone who may write records, past staff included (a join over the year's
             # records to find them would cost a scan of the year).
-            "staff": User.objects.exclude(role=Role.VIEWER),
+            "staff": writers(User.objects.all(), active_only=False),
             "kinds": ActivityKind.objects.in_year(self.fiscal_year),
             "consulter_types": ConsulterType.objects.all(),
             "categories": Category.objects.in_year(self.fiscal_year).select_related(

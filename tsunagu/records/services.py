@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.access import require
 from tsunagu.directory.models import Agency
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.records.models import (
@@ -145,6 +146,7 @@ def _set_relations(record: SupportRecord, data: RecordData) -> None:
 
 
 def create_record(*, by: User, data: RecordData, today: date | None = None) -> SupportRecord:
+    require(by, "record.create")
     derive_area(data.values)
     check_record(data, today=today or timezone.localdate())
     with transaction.atomic():
@@ -164,6 +166,7 @@ def update_record(
     today: date | None = None,
 ) -> SupportRecord:
     """Save the user's changes unless someone else saved since they opened the record."""
+    require(by, "record.edit", record)
     derive_area(data.values)
     check_record(data, today=today or timezone.localdate())
     with transaction.atomic():
@@ -233,6 +236,7 @@ def describe_differences(
 
 def delete_record(*, by: User, record: SupportRecord) -> None:
     """Move to the trash; it can be restored for TRASH_DAYS days."""
+    require(by, "record.delete", record)
     with transaction.atomic():
         record.deleted_at = timezone.now()
         record.deleted_by = by
@@ -241,6 +245,7 @@ def delete_record(*, by: User, record: SupportRecord) -> None:
 
 
 def restore_record(*, by: User, record: SupportRecord) -> None:
+    require(by, "record.restore", record)
     with transaction.atomic():
         record.deleted_at = None
         record.deleted_by = None
@@ -249,9 +254,11 @@ def restore_record(*, by: User, record: SupportRecord) -> None:
 
 
 def purge_record(*, by: User | None, record: SupportRecord) -> None:
-    """Delete for good. Only from the trash: a live record is never purged."""
+    """Delete for good. Only from the trash: a live record is never purged.
+    `by=None`: the daily purge run as the system (`tsunagu purge_trash`)."""
     if record.deleted_at is None:
         raise ValidationError("ごみ箱にない記録は完全に削除できません。先に削除してください。")
+    require(by, "record.purge", record, system=True)
     with transaction.atomic():
         log_action(
             by=by,
@@ -292,6 +299,7 @@ def record_outing(
     """One outing: optionally the visit itself, then each consultation taken there.
 
     All of them share date, staff, place and target, and are saved together or not at all."""
+    require(by, "record.create")
     today = today or timezone.localdate()
     if not visit and not consultations:
         raise ValidationError(

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse, QueryDict
@@ -10,13 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import (
-    AuthenticatedRequest,
-    admin_required,
-    require_role,
-    staff_required,
-)
-from tsunagu.accounts.models import Role, User
+from tsunagu.accounts.decorators import AuthenticatedRequest
+from tsunagu.accounts.models import User
+from tsunagu.core.access import can, refusal, rule
 from tsunagu.directory.models import ActivityGroup, Agency, Region
 from tsunagu.lib.fiscal import (
     DateParseError,
@@ -27,10 +23,11 @@ from tsunagu.lib.fiscal import (
     western_date_label,
 )
 from tsunagu.lib.textnorm import normalize
-from tsunagu.records.access import can_read_notes, get_record_for_user
+from tsunagu.records.access import get_record_for_user
 from tsunagu.records.forms import CategoryChoices, RecordForm, initial_for, target_value
 from tsunagu.records.models import AgencyAction, SupportRecord
 from tsunagu.records.queries import parse_filter, years_with_records
+from tsunagu.records.rules import NOTE_HIDDEN, trash_for
 from tsunagu.records.services import (
     TRASH_DAYS,
     EditConflict,
@@ -68,7 +65,7 @@ def _form_context(form: RecordForm, **extra: Any) -> dict[str, Any]:
     }
 
 
-@staff_required
+@rule("record.create")
 def record_new(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
     if request.method == "POST":
@@ -104,7 +101,7 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "records/record_form.html", _form_context(form, title="記録の入力"))
 
 
-@staff_required
+@rule("record.create")
 @require_POST
 def record_choices(request: AuthenticatedRequest) -> HttpResponse:
     """The entry screen redrawn for the fiscal year of a newly typed date (htmx).
@@ -117,6 +114,7 @@ def record_choices(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "records/record_form.html", _form_context(form, title="記録の入力"))
 
 
+@rule("record.edit")
 def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, write=True)
     user: User = request.user
@@ -195,30 +193,48 @@ def _initial_from(record: SupportRecord) -> dict[str, Any]:
     }
 
 
+@rule("record.view")
 def record_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk)
     user: User = request.user
-    show_note = can_read_notes(user)
+    show_note = can(user, "record.view_note", record)
     if show_note and record.note:
         log_note_read(by=user, record=record)
-    return render(request, "records/record_detail.html", {"record": record, "show_note": show_note})
+    return render(
+        request,
+        "records/record_detail.html",
+        {
+            "record": record,
+            "show_note": show_note,
+            # Said only where a writer would otherwise read the note: a viewer reads none.
+            "note_hidden": NOTE_HIDDEN if can(user, "record.view_note") and not show_note else "",
+            "may_edit": can(user, "record.edit", record),
+        },
+    )
 
 
+@rule("record.delete")
 @require_POST
 def record_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    record = get_record_for_user(request, pk, write=True)
+    record = get_record_for_user(request, pk, action="record.delete")
     delete_record(by=request.user, record=record)
-    messages.success(request, f"記録をごみ箱に移しました。{TRASH_DAYS}日間は管理者が元に戻せます。")
+    messages.success(
+        request, f"記録をごみ箱に移しました。{TRASH_DAYS}日間は「ごみ箱」から元に戻せます。"
+    )
     return redirect("records:list")
 
 
+@rule("record.view")
 def record_list(request: AuthenticatedRequest) -> HttpResponse:
-    user = require_role(request.user, Role.VIEWER)
+    user: User = request.user
     record_filter = parse_filter(request.GET)
     for error in record_filter.errors:
         messages.error(request, error)
     records = record_filter.apply(
-        SupportRecord.objects.alive(), search_notes=can_read_notes(user), today=timezone.localdate()
+        SupportRecord.objects.alive(),
+        search_notes=can(user, "record.view_note"),
+        today=timezone.localdate(),
+        user=user,
     )
     download = request.GET.get("download")
     if download in ("xlsx", "csv"):
@@ -233,7 +249,7 @@ def record_list(request: AuthenticatedRequest) -> HttpResponse:
             "choices": record_filter.choices(),
             "years": [(fy, fiscal_year_label(fy)) for fy in years_with_records()],
             "fiscal_year_label": fiscal_year_label(record_filter.fiscal_year),
-            "can_search_notes": can_read_notes(user),
+            "can_search_notes": can(user, "record.view_note"),
             "query_string": request.GET.urlencode(),
         },
     )
@@ -242,43 +258,56 @@ def record_list(request: AuthenticatedRequest) -> HttpResponse:
 def _download(
     request: AuthenticatedRequest, records: Any, fmt: str, fiscal_year: int
 ) -> HttpResponse:
-    require_role(request.user, Role.STAFF)  # the export carries notes
+    if not can(request.user, "record.export"):
+        raise PermissionDenied(refusal("record.export"))
     return records_download_response(
         records, fmt, f"支援記録_{fiscal_year_label(fiscal_year)}", by=request.user
     )
 
 
-@admin_required
+@rule("record.restore")
 def trash(request: AuthenticatedRequest) -> HttpResponse:
+    """What the user may restore: administrators everything, staff their own."""
+    user: User = request.user
     records = (
-        SupportRecord.objects.in_trash()
+        trash_for(user, SupportRecord.objects.in_trash())
         .with_related()
         .select_related("deleted_by")
         .order_by("-deleted_at")
     )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "records/trash.html", {"page": page, "trash_days": TRASH_DAYS})
+    return render(
+        request,
+        "records/trash.html",
+        {
+            "page": page,
+            "trash_days": TRASH_DAYS,
+            "may_purge": can(user, "record.purge"),
+        },
+    )
 
 
+@rule("record.restore")
 @require_POST
 def record_restore(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    record = get_record_for_user(request, pk, trash=True)
+    record = get_record_for_user(request, pk, action="record.restore")
     restore_record(by=request.user, record=record)
     messages.success(request, f"{western_date_label(record.date)}の記録を元に戻しました。")
     return redirect("records:trash")
 
 
+@rule("record.purge")
 @require_POST
 def record_purge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    record = get_record_for_user(request, pk, trash=True)
+    record = get_record_for_user(request, pk, action="record.purge")
     purge_record(by=request.user, record=record)
     messages.success(request, "記録を完全に削除しました。この操作は元に戻せません。")
     return redirect("records:trash")
 
 
+@rule("record.create")
 def lookup(request: AuthenticatedRequest, source: str) -> JsonResponse:
     """Names matching what the user typed, on the normalised text (kana, width)."""
-    require_role(request.user, Role.STAFF)
     key = normalize(request.GET.get("q", ""))
     results: list[dict[str, str]] = []
     if source == "targets":

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.access import require
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.reports.builder import Scope, build_report
 from tsunagu.reports.models import YearClosure
@@ -17,6 +18,7 @@ from tsunagu.reports.result import Report
 
 
 def close_year(*, by: User, fiscal_year: int) -> YearClosure:
+    require(by, "report.close")
     label = fiscal_year_label(fiscal_year)
     if fiscal_year >= current_fiscal_year():
         raise ValidationError(f"{label}はまだ終わっていないため締められません。")
@@ -41,6 +43,7 @@ def close_year(*, by: User, fiscal_year: int) -> YearClosure:
 
 
 def reopen_year(*, by: User, fiscal_year: int, reason: str) -> None:
+    require(by, "report.close")
     label = fiscal_year_label(fiscal_year)
     if not reason.strip():
         raise ValidationError("締めを解除する理由を入力してください。")

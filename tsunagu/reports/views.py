@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import AuthenticatedRequest, admin_required, require_role
-from tsunagu.accounts.models import Role, User
+from tsunagu.accounts.decorators import AuthenticatedRequest
+from tsunagu.accounts.models import User
+from tsunagu.core.access import can, rule
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.records.models import SupportRecord
 from tsunagu.records.queries import years_with_records
@@ -46,8 +47,9 @@ def _default_year() -> int:
     return last or current_fiscal_year() - 1
 
 
+@rule("report.view")
 def report_page(request: AuthenticatedRequest) -> HttpResponse:
-    user: User = require_role(request.user, Role.VIEWER)
+    user: User = request.user
     form, fiscal_year, scope = _query(request)
     figures = figures_for(fiscal_year, scope)
     report = figures.report
@@ -75,7 +77,9 @@ def report_page(request: AuthenticatedRequest) -> HttpResponse:
             "years": [(y, fiscal_year_label(y)) for y in years],
             "fiscal_year": fiscal_year,
             "query": request.GET.urlencode(),
-            "can_close": user.is_admin and scope.is_city and fiscal_year < current_fiscal_year(),
+            "can_close": can(user, "report.close")
+            and scope.is_city
+            and fiscal_year < current_fiscal_year(),
             "reopen_form": ReopenForm(),
         },
     )
@@ -87,8 +91,8 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
     return response
 
 
+@rule("report.view")
 def report_download(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     _, fiscal_year, scope = _query(request)
     report = figures_for(fiscal_year, scope).report
     return download_response(report, request.GET.get("format", ""), request.GET.get("table", ""))
@@ -120,7 +124,7 @@ def download_response(report: Report, fmt: str, table: str = "") -> HttpResponse
     raise Http404("その形式には対応していません。")
 
 
-@admin_required
+@rule("report.close")
 @require_POST
 def year_close(request: AuthenticatedRequest) -> HttpResponse:
     fiscal_year = _posted_year(request, current_fiscal_year() - 1)
@@ -136,7 +140,7 @@ def year_close(request: AuthenticatedRequest) -> HttpResponse:
     return redirect(f"{reverse('reports:page')}?fy={fiscal_year}")
 
 
-@admin_required
+@rule("report.close")
 @require_POST
 def year_reopen(request: AuthenticatedRequest) -> HttpResponse:
     fiscal_year = _posted_year(request, current_fiscal_year() - 1)
@@ -160,8 +164,8 @@ def _posted_year(request: AuthenticatedRequest, default: int) -> int:
     return int(value) if value.isdigit() else default
 
 
+@rule("report.view")
 def compare_page(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     form = CompareForm(request.GET or None)
     context: dict[str, Any] = {"form": form}
     if form.is_bound and form.is_valid():

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.access import require
 from tsunagu.lib.tabular import RowError, Table, TableError, read_table, sheet_names, table_format
 from tsunagu.records.models import ImportBatch
 from tsunagu.transfer.formats import (
@@ -134,7 +135,9 @@ def import_file(
     """Import every row of the file, or nothing.
 
     Raises ImportRefused (a ValidationError listing every problem with its row and column)
-    when any row is bad, ValidationError when the same file was imported before."""
+    when any row is bad, ValidationError when the same file was imported before.
+    `by=None` is the command line (`tsunagu import` without --user), run as the system."""
+    require(by, "transfer.import", kind, system=True)
     filename = PurePath(filename).name or "（名前なし）"
     digest = file_digest(data)
     refused = _already_imported(kind, digest)

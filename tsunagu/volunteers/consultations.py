@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from tsunagu.accounts.models import User
+from tsunagu.core.access import can
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
 from tsunagu.lib.textnorm import normalize
@@ -124,7 +125,7 @@ def create_consultation(
         "date": day,
         "activity_kind": consultation_kind_of_year(fy),
         "place": place,
-        "staff": by if by.can_write else None,
+        "staff": by if can(by, "record.create") else None,
         "consulter_type": category.consulter_type,
         "region": region,
         "consent": consent,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import MASK, log_action
+from tsunagu.core.access import require
 from tsunagu.directory.models import Region, Zone
 from tsunagu.lib.fiscal import (
     fiscal_year_bounds,
@@ -211,6 +212,7 @@ def register_volunteer(
 
     Raises DuplicateVolunteer when a registration may be the same person, unless the user
     confirmed (allow_duplicate)."""
+    require(by, "volunteer.edit")
     today = _today(today)
     values = data.values
     check_volunteer(values, today=today)
@@ -263,6 +265,7 @@ def update_volunteer(
     allow_duplicate: bool = False,
     today: date | None = None,
 ) -> Volunteer:
+    require(by, "volunteer.edit", volunteer)
     today = _today(today)
     values = data.values
     check_volunteer(values, today=today)
@@ -321,6 +324,7 @@ def enrol_insurance(
 ) -> InsuranceEnrolment:
     """One enrolment per volunteer and fiscal year, dated inside that year; it is valid
     to 31 March. A date outside the year is refused (enrol for next year from 1 April)."""
+    require(by, "insurance.edit")
     start, end = fiscal_year_bounds(fiscal_year)
     label = fiscal_year_label(fiscal_year)
     if not start <= enrolled_on <= end:
@@ -371,6 +375,7 @@ def enrol_insurance(
 
 def remove_insurance(*, by: User, enrolment: InsuranceEnrolment) -> None:
     """Take back an enrolment entered by mistake."""
+    require(by, "insurance.edit")
     with transaction.atomic():
         log_action(
             by=by,
@@ -434,6 +439,7 @@ def record_offer(
     today: date | None = None,
 ) -> DonationOffer:
     """Record a donation offer and the consultation 「寄付（寄贈）したい」 it is counted as."""
+    require(by, "offer.edit")
     today = _today(today)
     check_offer(values, today=today)
     try:
@@ -473,6 +479,7 @@ def record_offer(
 def update_offer(
     *, by: User, offer: DonationOffer, values: dict[str, Any], today: date | None = None
 ) -> DonationOffer:
+    require(by, "offer.edit", offer)
     today = _today(today)
     merged = {n: values.get(n, getattr(offer, n)) for n in OFFER_FIELDS}
     check_offer(merged, today=today)
@@ -533,6 +540,7 @@ def save_help_request(
     help_request: HelpRequest | None = None,
 ) -> HelpRequest:
     """Create a group's request for helpers, or change one."""
+    require(by, "help_request.edit", help_request)
     check_request(values)
     with transaction.atomic():
         if help_request is None:
@@ -576,6 +584,7 @@ def record_match(
 ) -> Match:
     """A volunteer starts helping with a request. When the request then has as many
     helpers as it needs, it is marked 充足."""
+    require(by, "help_request.edit", help_request)
     today = _today(today)
     errors: dict[str, list[str]] = {}
     if not volunteer.active:
@@ -647,6 +656,7 @@ def review_match(
     next_review_on: date | None = None,
     today: date | None = None,
 ) -> MatchReview:
+    require(by, "volunteer_match.edit")
     today = _today(today)
     errors: dict[str, list[str]] = {}
     if reviewed_on > today:
@@ -680,6 +690,7 @@ def review_match(
 
 
 def end_match(*, by: User, match: Match, ended_on: date, reason: str) -> Match:
+    require(by, "volunteer_match.edit")
     errors: dict[str, list[str]] = {}
     if match.ended_on is not None:
         errors["__all__"] = ["このマッチングはすでに終了しています。"]

@@ -10,14 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import (
-    AuthenticatedRequest,
-    admin_required,
-    require_role,
-    staff_required,
-)
-from tsunagu.accounts.models import Role, User
+from tsunagu.accounts.decorators import AuthenticatedRequest
+from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.access import can, rule
 from tsunagu.directory.models import Region, Zone
 from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
@@ -29,7 +25,6 @@ from tsunagu.lib.fiscal import (
     parse_fiscal_year,
 )
 from tsunagu.volunteers.access import (
-    can_see_people,
     get_enrolment_for_user,
     get_match_for_user,
     get_offer_for_user,
@@ -100,8 +95,9 @@ def _year_choices(selected: int) -> list[tuple[int, str]]:
 # --- landing page --------------------------------------------------------------------------
 
 
+@rule("help_request.view")
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    user = require_role(request.user, Role.VIEWER)
+    user = request.user
     fiscal_year = _fiscal_year(request.GET.get("fy"))
     today = timezone.localdate()
     context: dict[str, Any] = {
@@ -112,9 +108,9 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         "counts": centre_counts(fiscal_year),
         "requests": HelpRequest.objects.open().with_related()[:10],
         "offers": DonationOffer.objects.open().with_related()[:10],
-        "show_people": can_see_people(user),
+        "show_people": can(user, "volunteer.view"),
     }
-    if can_see_people(user):
+    if can(user, "volunteer.view"):
         context["reviews_due"] = (
             Match.objects.review_due(today).with_related().order_by("next_review_on")[:10]
         )
@@ -124,7 +120,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 # --- registrations -------------------------------------------------------------------------
 
 
-@staff_required
+@rule("volunteer.view")
 def volunteer_list(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     volunteer_filter = VolunteerFilter.from_query(request.GET)
@@ -179,7 +175,7 @@ def _volunteer_form_page(
     )
 
 
-@staff_required
+@rule("volunteer.edit")
 def volunteer_new(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
     duplicates: list[Volunteer] = []
@@ -218,6 +214,7 @@ def volunteer_new(request: AuthenticatedRequest) -> HttpResponse:
     return _volunteer_form_page(request, form, title="ボランティアの登録", duplicates=duplicates)
 
 
+@rule("volunteer.edit")
 def volunteer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     volunteer = get_volunteer_for_user(request, pk, write=True)
     duplicates: list[Volunteer] = []
@@ -246,6 +243,7 @@ def volunteer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@rule("volunteer.view")
 def volunteer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     volunteer = get_volunteer_for_user(request, pk)
     enrolments = volunteer.insurance_enrolments.select_related("plan").order_by("-fiscal_year")
@@ -268,6 +266,7 @@ def volunteer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- insurance -----------------------------------------------------------------------------
 
 
+@rule("insurance.edit")
 def insurance_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     volunteer = get_volunteer_for_user(request, pk, write=True)
     if request.method == "POST":
@@ -307,6 +306,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, texts)
 
 
+@rule("insurance.edit")
 @require_POST
 def insurance_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = get_enrolment_for_user(request, pk, write=True)
@@ -317,7 +317,7 @@ def insurance_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("volunteers:volunteer", pk=volunteer_pk)
 
 
-@staff_required
+@rule("insurance.view")
 def insurance_list(request: AuthenticatedRequest) -> HttpResponse:
     fiscal_year = _fiscal_year(request.GET.get("fy"))
     enrolments = (
@@ -341,7 +341,7 @@ def insurance_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@admin_required
+@rule("insurance.export")
 def insurance_download(request: AuthenticatedRequest, fiscal_year: int) -> HttpResponse:
     """Personal data leaves the system here: administrators only, and logged."""
     if not MIN_FISCAL_YEAR <= fiscal_year <= MAX_FISCAL_YEAR:
@@ -373,8 +373,9 @@ def insurance_download(request: AuthenticatedRequest, fiscal_year: int) -> HttpR
 # --- donation offers -----------------------------------------------------------------------
 
 
+@rule("offer.view")
 def offer_list(request: AuthenticatedRequest) -> HttpResponse:
-    user = require_role(request.user, Role.VIEWER)
+    user = request.user
     fiscal_year = _fiscal_year(request.GET.get("fy"))
     status = request.GET.get("status", "")
     offers = DonationOffer.objects.in_fiscal_year(fiscal_year).with_related()
@@ -391,7 +392,7 @@ def offer_list(request: AuthenticatedRequest) -> HttpResponse:
             "years": _year_choices(fiscal_year),
             "statuses": OfferStatus.choices,
             "status": status,
-            "show_people": can_see_people(user),
+            "show_people": can(user, "offer.view_donor"),
             "query_string": f"fy={fiscal_year}&status={status}",
         },
     )
@@ -409,7 +410,7 @@ def _offer_form_page(
     )
 
 
-@staff_required
+@rule("offer.edit")
 def offer_new(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         form = OfferForm(request.POST)
@@ -443,6 +444,7 @@ def offer_new(request: AuthenticatedRequest) -> HttpResponse:
     return _offer_form_page(request, form, title="寄付・寄贈の申し出の受付")
 
 
+@rule("offer.edit")
 def offer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_user(request, pk, write=True)
     if request.method == "POST":
@@ -468,20 +470,21 @@ def offer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _offer_form_page(request, form, title="申し出の変更", offer=offer)
 
 
+@rule("offer.view")
 def offer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_user(request, pk)
     return render(
         request,
         "volunteers/offer_detail.html",
-        {"offer": offer, "show_people": can_see_people(request.user)},
+        {"offer": offer, "show_people": can(request.user, "offer.view_donor", offer)},
     )
 
 
 # --- groups' requests ----------------------------------------------------------------------
 
 
+@rule("help_request.view")
 def request_list(request: AuthenticatedRequest) -> HttpResponse:
-    require_role(request.user, Role.VIEWER)
     status = request.GET.get("status", "current")
     requests = HelpRequest.objects.with_related()
     if status == "current":
@@ -521,7 +524,7 @@ def _request_form_page(
     )
 
 
-@staff_required
+@rule("help_request.edit")
 def request_new(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         form = HelpRequestForm(request.POST)
@@ -550,6 +553,7 @@ def request_new(request: AuthenticatedRequest) -> HttpResponse:
     return _request_form_page(request, form, title="ボランティア募集の登録")
 
 
+@rule("help_request.edit")
 def request_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     help_request = get_request_for_user(request, pk, write=True)
     if request.method == "POST":
@@ -587,6 +591,7 @@ def request_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _request_form_page(request, form, title="募集の変更", help_request=help_request)
 
 
+@rule("help_request.view")
 def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     help_request = get_request_for_user(request, pk)
     today = timezone.localdate()
@@ -602,7 +607,7 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "help_request": help_request,
             "matches": matches,
             "current_count": sum(1 for m in matches if m.is_current(today)),
-            "show_people": can_see_people(request.user),
+            "show_people": can(request.user, "volunteer.view"),
             "today": today,
             "review_form": ReviewForm(initial={"reviewed_on": today.isoformat()}),
             "end_form": EndMatchForm(initial={"ended_on": today.isoformat()}),
@@ -613,6 +618,7 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- matching ------------------------------------------------------------------------------
 
 
+@rule("help_request.edit")
 def request_match(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Suggestions for a group's request, and the form that records the chosen one."""
     help_request = get_request_for_user(request, pk, write=True)
@@ -663,7 +669,7 @@ def request_match(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@rule("volunteer.view")
 def suggest(request: AuthenticatedRequest) -> HttpResponse:
     """Who could help with a need described here (skills, area, days and times)."""
     skills = Skill.objects.active()
@@ -727,6 +733,7 @@ def _form_messages(request: AuthenticatedRequest, prefix: str, form: Any) -> Non
             messages.error(request, f"{prefix}：{label}　{problem}")
 
 
+@rule("volunteer_match.edit")
 @require_POST
 def match_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     match = get_match_for_user(request, pk, write=True)
@@ -751,6 +758,7 @@ def match_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("volunteers:request", pk=match.help_request_id)
 
 
+@rule("volunteer_match.edit")
 @require_POST
 def match_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     match = get_match_for_user(request, pk, write=True)
