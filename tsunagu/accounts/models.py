@@ -25,12 +25,3 @@ class User(AbstractUser):
     def display_name(self) -> str:
         name = f"{self.last_name} {self.first_name}".strip()
         return name or self.username
-
-    @property
-    def is_admin(self) -> bool:
-        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
-
-    @property
-    def can_write(self) -> bool:
-        """Staff and administrators write records; read-only accounts never do."""
-        return self.is_active and (self.role in (Role.ADMIN, Role.STAFF) or self.is_superuser)

@@ -186,7 +186,7 @@ def apply(request: AuthenticatedRequest, fy: int, region: int) -> HttpResponse:
     if existing is not None:
         messages.info(request, f"「{council.name}」の申請はすでに入力されています。")
         return redirect(existing)
-    data = request.POST or None
+    data = request.POST if request.method == "POST" else None  # an empty POST is bound too
     form = grant_forms.ApplicationForm(data, initial={"applied_on": timezone.localdate()})
     expenses = grant_forms.line_formset("expenses", data, rows=grant_forms.EXPENSE_ROWS)
     incomes = grant_forms.line_formset("incomes", data, rows=grant_forms.INCOME_ROWS)
@@ -234,7 +234,7 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else f"この助成金はすでに{grant.get_state_display()}のため、申請の内容は変更できません。",
         )
         return redirect(grant)
-    data = request.POST or None
+    data = request.POST if request.method == "POST" else None
     form = grant_forms.ApplicationForm(
         data,
         initial={

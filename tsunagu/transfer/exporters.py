@@ -54,8 +54,22 @@ def _time(value: time | None) -> str:
     return f"{value:%H:%M:%S}" if value.second else f"{value:%H:%M}"
 
 
-def export_records(queryset: models.QuerySet[SupportRecord]) -> Rows:
-    """One row per record, oldest first, in the columns of the records import."""
+def hidden_notes(user: User | None) -> frozenset[int]:
+    """The records whose note `user` may not read (`record.view_note`); none for the
+    system (user None: the `tsunagu export` command)."""
+    if user is None:
+        return frozenset()
+    from tsunagu.records.rules import restricted_record_ids
+
+    ids = SupportRecord.objects.filter(id__in=restricted_record_ids(user))
+    return frozenset(ids.values_list("pk", flat=True))
+
+
+def export_records(
+    queryset: models.QuerySet[SupportRecord], *, hidden: frozenset[int] = frozenset()
+) -> Rows:
+    """One row per record, oldest first, in the columns of the records import; the notes
+    of `hidden` records are left out (the row stays, so that counts add up)."""
     staff = StaffLookup()
     records = (
         queryset.select_related(
@@ -93,7 +107,7 @@ def export_records(queryset: models.QuerySet[SupportRecord]) -> Rows:
             SEPARATOR.join(agency_cell(a.agency.name, a.action) for a in record.agency_links.all()),
             _flag(record.initiated),
             _flag(record.consent),
-            record.note,
+            "" if record.pk in hidden else record.note,
             record.zone.name if record.zone else "",
             _time(record.time),
             record.duration_minutes,
@@ -190,13 +204,15 @@ def export_file(
     *,
     fiscal_year: int | None = None,
     entity: EntityFormat | None = None,
+    for_user: User | None = None,
 ) -> tuple[bytes, int]:
-    """A whole export as the `tsunagu export` command writes it, and its number of rows."""
+    """A whole export as the `tsunagu export` command writes it (`for_user` None: as the
+    system, every note), and its number of rows."""
     if kind == Kind.RECORDS:
         records = SupportRecord.objects.alive()
         if fiscal_year is not None:
             records = records.in_fiscal_year(fiscal_year)
-        rows = record_rows(records)
+        rows = record_rows(records, hidden=hidden_notes(for_user))
         return render(fmt, [("支援記録", RECORD_COLUMNS, rows)]), len(rows)
     if kind == Kind.CATEGORIES:
         terms = list(export_categories(fiscal_year))
@@ -210,9 +226,11 @@ def export_file(
     raise ValueError(kind)
 
 
-def record_rows(queryset: models.QuerySet[SupportRecord]) -> SizedRows:
+def record_rows(
+    queryset: models.QuerySet[SupportRecord], *, hidden: frozenset[int] = frozenset()
+) -> SizedRows:
     """The export rows of the records, with their number known before they are written."""
-    return SizedRows(export_records(queryset), queryset.count())
+    return SizedRows(export_records(queryset, hidden=hidden), queryset.count())
 
 
 def log_export(*, by: User | None, kind: str, fmt: str, rows: int) -> None:
@@ -242,9 +260,9 @@ def records_download_response(
 ) -> HttpResponse:
     """The records of a filtered list as a file to download ("xlsx" or "csv").
 
-    The caller checks that the user may read notes (staff or administrator); pass `by`
-    so the export is written to the audit log."""
-    rows = record_rows(queryset)
+    The caller checks `record.export`; the notes `by` may not read are left out, and the
+    export is written to the audit log."""
+    rows = record_rows(queryset, hidden=hidden_notes(by))
     data = render(fmt, [("支援記録", RECORD_COLUMNS, rows)])
     log_export(by=by, kind=Kind.RECORDS, fmt=fmt, rows=len(rows))
     return download_response(data, fmt, filename_stem)

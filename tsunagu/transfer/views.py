@@ -125,7 +125,7 @@ def export_download(request: HttpRequest) -> HttpResponse:
         fiscal_year, entity = form.cleaned_data["fy"], form.cleaned_data["entity"] or None
         if kind == Kind.DIRECTORY:
             fiscal_year = None
-        data, rows = export_file(kind, fmt, fiscal_year=fiscal_year, entity=entity)
+        data, rows = export_file(kind, fmt, fiscal_year=fiscal_year, entity=entity, for_user=user)
         if kind == Kind.RECORDS:
             log_export(by=user, kind=kind, fmt=fmt, rows=rows)
         stem = {Kind.RECORDS: "支援記録", Kind.CATEGORIES: "分類", Kind.DIRECTORY: "マスタ"}[kind]
