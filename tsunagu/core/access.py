@@ -149,7 +149,7 @@ def require(user: Any, name: str, obj: Any = None, *, system: bool = False) -> A
         return None
     if not can(user, name, obj):
         raise PermissionDenied(_rule(name).refusal)
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def refusal(name: str) -> str:

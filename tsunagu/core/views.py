@@ -1,7 +1,8 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.core.access import can, rule
 from tsunagu.core.panels import app_panels
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
@@ -9,7 +10,7 @@ from tsunagu.records.models import SupportRecord
 
 
 @rule("home.view")
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     my_zones = list(Zone.objects.active().filter(staff=user))
     today = timezone.localdate()

@@ -22,9 +22,9 @@ NOTE_HIDDEN = "この記録は個別支援につながっているため、メ�
 
 def _case_links() -> type[models.Model]:
     """The table linking records to cases (declared by the cases app on Case.records)."""
-    through = SupportRecord._meta.get_field("support_cases").through  # type: ignore[union-attr]
+    through = SupportRecord._meta.get_field("support_cases").through
     assert through is not None
-    return through  # type: ignore[no-any-return]
+    return through
 
 
 def restricted_record_ids(user: Any) -> "models.QuerySet[Any]":
@@ -47,7 +47,7 @@ def is_restricted(user: Any, record: SupportRecord) -> bool:
         return bool(cache[1])
     if record.pk is None:
         return False
-    cases = record.support_cases.all()  # type: ignore[attr-defined]
+    cases = record.support_cases.all()
     restricted = cases.exclude(staff=user).exists() if writer(user) else cases.exists()
     record._restricted_for = (getattr(user, "pk", None), restricted)  # type: ignore[attr-defined]
     return bool(restricted)

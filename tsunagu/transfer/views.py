@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, rule
 from tsunagu.lib.fiscal import fiscal_year_label
@@ -30,7 +31,7 @@ def allowed_kinds(user: User) -> list[str]:
 
 
 @rule("transfer.import")
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     kinds = allowed_kinds(user)
     form = ImportForm(
@@ -117,7 +118,7 @@ def _format_help(kinds: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 @rule("transfer.export")
-def export_download(request: HttpRequest) -> HttpResponse:
+def export_download(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = ExportForm(request.GET if "kind" in request.GET else None)
     if form.is_bound and form.is_valid():
