@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.cases.conftest import case_values, make_lists
 from tests.volunteers.conftest import TODAY as VOLUNTEER_TODAY
 from tests.volunteers.conftest import make_year, register
+from tests.volunteers.test_services import offer_values
 from tsunagu.accounts.models import Role, User
 from tsunagu.cases.models import NeedKind
 from tsunagu.cases.needs import ensure_need_kinds
@@ -24,7 +25,7 @@ from tsunagu.plans.services import GoalData, InitiativeData, PlanData, create_pl
 from tsunagu.records.models import ActivityKind, Category, ConsulterType, SupportRecord
 from tsunagu.records.services import RecordData, create_record, delete_record
 from tsunagu.volunteers.defaults import ensure_defaults
-from tsunagu.volunteers.models import InsurancePlan, OfferStatus, RequestStatus
+from tsunagu.volunteers.models import InsurancePlan, RequestStatus
 from tsunagu.volunteers.services import (
     enrol_insurance,
     record_offer,
@@ -179,22 +180,7 @@ def build_world() -> World:
     )
     offer = record_offer(
         by=assigned,
-        values={
-            "offered_on": VOLUNTEER_TODAY - timedelta(days=30),
-            "item": "未使用のタオル",
-            "quantity": "2箱",
-            "condition": "unused",
-            "donor_name": "見本 花子",
-            "contact": "03-0000-0000",
-            "pickup": "bring",
-            "pickup_note": "",
-            "status": OfferStatus.RECEIVED,
-            "recipient_group": None,
-            "recipient_case_id": None,
-            "recipient_note": "",
-            "given_on": None,
-            "note": "",
-        },
+        values=offer_values(),
         place="phone",
         today=VOLUNTEER_TODAY,
     )
