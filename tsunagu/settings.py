@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tsunagu.grants",
     "tsunagu.cases",
     "tsunagu.volunteers",
+    "tsunagu.suggest",
 ]
 
 MIDDLEWARE = [

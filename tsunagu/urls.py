@@ -20,6 +20,7 @@ urlpatterns = [
     path("grants/", include("tsunagu.grants.urls")),
     path("cases/", include("tsunagu.cases.urls")),
     path("volunteers/", include("tsunagu.volunteers.urls")),
+    path("suggest/", include("tsunagu.suggest.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,36 @@
+"""The suggestions the entry screens ask for while a note is typed (htmx)."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from tsunagu.accounts.decorators import AuthenticatedRequest, staff_required
+from tsunagu.core.params import IdField, QueryForm, TextField
+from tsunagu.lib.fiscal import DateParseError, fiscal_year_of, parse_date
+from tsunagu.records.models import NOTE_MAX_LENGTH
+from tsunagu.suggest.services import suggest_categories
+
+
+class SuggestionQuery(QueryForm):
+    note = TextField(max_length=NOTE_MAX_LENGTH, strip=False)
+    consulter_type = IdField()
+    date = TextField()
+
+
+@staff_required  # as the entry screens: notes are personal data
+@require_POST  # the note travels in the body, never in a URL or a server log
+def category_suggestions(request: AuthenticatedRequest) -> HttpResponse:
+    """Up to three category buttons for the note typed so far; nothing (an empty
+    fragment) when there is nothing to suggest, whatever was wrong with the input."""
+    query = SuggestionQuery.parse(request.POST)
+    suggestions = []
+    consulter_type = query.get("consulter_type")
+    try:
+        day = parse_date(query.get("date", ""))
+    except DateParseError:
+        day = None
+    if consulter_type and day and query.get("note"):
+        suggestions = suggest_categories(
+            note=query["note"], consulter_type_id=consulter_type, fiscal_year=fiscal_year_of(day)
+        )
+    return render(request, "suggest/suggestions.html", {"suggestions": suggestions})
