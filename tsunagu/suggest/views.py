@@ -1,7 +1,7 @@
 """The suggestions the entry screens ask for while a note is typed (htmx)."""
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest, staff_required
@@ -33,4 +33,5 @@ def category_suggestions(request: AuthenticatedRequest) -> HttpResponse:
         suggestions = suggest_categories(
             note=query["note"], consulter_type_id=consulter_type, fiscal_year=fiscal_year_of(day)
         )
-    return render(request, "suggest/suggestions.html", {"suggestions": suggestions})
+    # A fragment without the page's context processors: it needs none of them.
+    return HttpResponse(render_to_string("suggest/suggestions.html", {"suggestions": suggestions}))
