@@ -10,7 +10,7 @@ category-specific vocabularies over three years whose lists are renamed, merged 
 
 import random
 import time
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +41,8 @@ HELP = "相談内容の候補の正解率（上位1件・3件）を最頻の分�
 HELD_OUT_EVERY = 5
 SYNTHETIC_TYPE = "合成データの相談者"
 SEED = 12
+# The synthetic lists rename, merge and split among their first seven categories.
+MIN_CATEGORIES = 8
 
 
 def add_arguments(parser: ArgumentParser) -> None:
@@ -48,9 +50,19 @@ def add_arguments(parser: ArgumentParser) -> None:
         "--records", type=positive, default=6000, help="合成データの相談記録の件数（3年度に配る）"
     )
     parser.add_argument(
-        "--categories", type=positive, default=16, help="合成データの1年度の分類の数"
+        "--categories",
+        type=enough_categories,
+        default=16,
+        help=f"合成データの1年度の分類の数（{MIN_CATEGORIES}以上）",
     )
     parser.add_argument("--lookups", type=positive, default=1000, help="候補を出す時間を測る回数")
+
+
+def enough_categories(text: str) -> int:
+    value = positive(text)
+    if value < MIN_CATEGORIES:
+        raise ArgumentTypeError(f"分類の数は{MIN_CATEGORIES}以上にしてください：{text}")
+    return value
 
 
 # --- evaluation --------------------------------------------------------------------------

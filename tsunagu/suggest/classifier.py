@@ -71,9 +71,10 @@ class Classifier:
     intercept: np.ndarray  # float32, (classes,)
     records: int
 
-    def ranked(self, text: str) -> list[int]:
-        """Category ids, best first; empty when the note shares no kept feature (then
-        there is nothing to go on, and suggesting the usual categories would mislead)."""
+    def ranked(self, text: str, *, min_share: float = 0.0) -> list[int]:
+        """Category ids, best first, each with at least `min_share` of the probability
+        (the best always); empty when the note shares no kept feature (then there is
+        nothing to go on, and suggesting the usual categories would mislead)."""
         row = vectorize([text])
         if not len(self.features) or not row.nnz:
             return []
@@ -84,8 +85,14 @@ class Classifier:
         if not known.any():
             return []
         scores = self.intercept + row.data[known] @ self.weights[positions[known]]
+        shares = np.exp(scores - scores.max())
+        shares /= shares.sum()
         order = np.argsort(-scores, kind="stable")
-        return [int(pk) for pk in self.classes[order]]
+        return [
+            int(self.classes[i])
+            for rank, i in enumerate(order)
+            if not rank or shares[i] >= min_share
+        ]
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {

@@ -17,6 +17,9 @@ from tsunagu.suggest.examples import collect
 from tsunagu.suggest.modelfile import current_model, model_path, write_model
 
 SUGGESTIONS = 3
+# A category the model gives less than this share of the probability is not worth a
+# button: a second or third guess of 2% only makes the choice slower.
+MIN_SHARE = 0.05
 # Fewer characters than this say too little to suggest from.
 MIN_NOTE_CHARS = 2
 
@@ -106,8 +109,9 @@ def train_suggestions(
 
 
 def suggest_categories(*, note: str, consulter_type_id: int, fiscal_year: int) -> list[Category]:
-    """Up to three of the year's offered categories of the consulter type, best first;
-    none without a model, for a note too short, or one the model knows nothing of."""
+    """Up to three of the year's offered categories of the consulter type, best first,
+    each likely enough (`MIN_SHARE`); none without a model, for a note too short, or one
+    the model knows nothing of."""
     text = note_text(note)
     if len(text) < MIN_NOTE_CHARS:
         return []
@@ -115,7 +119,7 @@ def suggest_categories(*, note: str, consulter_type_id: int, fiscal_year: int) -
     classifier = model.classifier(fiscal_year, consulter_type_id) if model else None
     if classifier is None:
         return []
-    ranked = classifier.ranked(text)
+    ranked = classifier.ranked(text, min_share=MIN_SHARE)
     if not ranked:
         return []
     offered = (
