@@ -18,4 +18,5 @@ class Command(BaseCommand):
         if not User.objects.exists():
             self.stdout.write("データベースが空なので、デモデータを読み込みます…")
             call_command("demo")
+            call_command("suggest", "train")
         call_command("serve", host=options["host"], port=options["port"], no_migrate=True)

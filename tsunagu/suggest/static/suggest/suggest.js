@@ -87,6 +87,9 @@
   document.addEventListener("htmx:afterRequest", function (e) {
     var box = e.detail.elt;
     if (!box.matches || !box.matches("[data-suggest]") || !e.detail.successful) { return; }
+    // An ended session answers with the login page (after a redirect): not buttons.
+    var answered = new URL(e.detail.xhr.responseURL, window.location.href).pathname;
+    if (answered !== new URL(box.dataset.url, window.location.href).pathname) { return; }
     var html = e.detail.xhr.responseText;
     if (html !== box.dataset.shown) {
       box.innerHTML = html;
