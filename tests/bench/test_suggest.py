@@ -29,6 +29,11 @@ def test_the_run_prints_both_sets_against_the_baseline_and_the_latency(
     assert any(line.startswith("synthetic: ") and SCORE.search(line) for line in lines)
     assert re.fullmatch(
         r"suggestion latency over [\d,]+ suggestions: p50 \d+\.\d ms · p95 \d+\.\d ms \(goal < 50 ms\)",
+        lines[-2],
+    )
+    assert re.fullmatch(
+        r"of which the classifier p50 \d+\.\d ms · p95 \d+\.\d ms; "
+        r"its category query replayed bare p50 \d+\.\d ms · p95 \d+\.\d ms",
         lines[-1],
     )
     assert list(tmp_path.iterdir()) == []
