@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import numpy as np
 from django.utils import timezone
 
 from tests.suggest.conftest import GROUP, NOTES, Council
@@ -90,3 +91,14 @@ def test_every_subject_of_the_fixture_is_told_apart(history: Council) -> None:
     for subject, notes in NOTES.items():
         for note in notes:
             assert suggested(history, note)[0] == expected[subject], note
+
+
+def test_the_model_file_holds_no_text_of_the_notes(history: Council) -> None:
+    train_suggestions(by=None, fiscal_years=[2020])
+    with np.load(model_path(), allow_pickle=False) as archive:
+        stored = b"".join(archive[name].tobytes() for name in archive.files)
+    for notes in NOTES.values():
+        for note in notes:
+            for piece in {note[:2], note[2:4], note_text(note)[:2]}:
+                for encoding in ("utf-8", "utf-16-le", "utf-32-le"):
+                    assert piece.encode(encoding) not in stored, piece
