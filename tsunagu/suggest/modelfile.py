@@ -107,7 +107,7 @@ def read_model(path: Path) -> SuggestionModel:
 
 
 _lock = threading.Lock()
-_cached: tuple[tuple[str, int, int], SuggestionModel | None] | None = None
+_cached: tuple[tuple[str, int, int, int], SuggestionModel | None] | None = None
 
 
 def current_model(council: str = DEFAULT_COUNCIL) -> SuggestionModel | None:
@@ -119,7 +119,8 @@ def current_model(council: str = DEFAULT_COUNCIL) -> SuggestionModel | None:
         stat = path.stat()
     except FileNotFoundError:
         return None
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    # A new file is a new inode (written beside, then renamed over the old one).
+    key = (str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
     with _lock:
         if _cached is not None and _cached[0] == key:
             return _cached[1]
