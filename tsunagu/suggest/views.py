@@ -11,6 +11,15 @@ from tsunagu.records.models import NOTE_MAX_LENGTH
 from tsunagu.suggest.services import suggest_categories
 
 
+def _leave_session_unwritten(request: AuthenticatedRequest) -> None:
+    """A race: with SESSION_SAVE_EVERY_REQUEST this request would write back the session
+    as it read it, and one in flight while the form itself is submitted would wipe what
+    the submit stored there (the saved-record message, the last place). It changes
+    nothing in the session, so it does not write it; the form's own requests keep the
+    session alive."""
+    request.session.save = lambda must_create=False: None  # type: ignore[method-assign]
+
+
 class SuggestionQuery(QueryForm):
     note = TextField(max_length=NOTE_MAX_LENGTH, strip=False)
     consulter_type = IdField()
@@ -22,6 +31,7 @@ class SuggestionQuery(QueryForm):
 def category_suggestions(request: AuthenticatedRequest) -> HttpResponse:
     """Up to three category buttons for the note typed so far; nothing (an empty
     fragment) when there is nothing to suggest, whatever was wrong with the input."""
+    _leave_session_unwritten(request)
     query = SuggestionQuery.parse(request.POST)
     suggestions = []
     consulter_type = query.get("consulter_type")

@@ -7,6 +7,8 @@
 
   var DELAY = 300;
   var timers = new WeakMap();
+  // Once the form is sent, a late suggestion would only race with it.
+  var submitted = false;
 
   function scopeOf(el) {
     return el.closest("[data-formset-row]") || el.closest("form");
@@ -36,6 +38,7 @@
   }
 
   function ask(scope) {
+    if (submitted) { return; }
     var box = boxOf(scope);
     var note = noteOf(scope);
     if (!box || !note) { return; }
@@ -61,6 +64,7 @@
     timers.set(box, window.setTimeout(function () { ask(scope); }, DELAY));
   }
 
+  document.addEventListener("submit", function () { submitted = true; });
   document.addEventListener("input", function (e) {
     var scope = e.target.matches && e.target.matches("textarea") && scopeOf(e.target);
     if (scope && noteOf(scope) === e.target) { later(scope); }
