@@ -4,7 +4,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from tsunagu.accounts.decorators import AuthenticatedRequest, staff_required
+from tsunagu.accounts.decorators import AuthenticatedRequest
+from tsunagu.core.access import rule
 from tsunagu.core.params import IdField, QueryForm, TextField
 from tsunagu.lib.fiscal import DateParseError, fiscal_year_of, parse_date
 from tsunagu.records.models import NOTE_MAX_LENGTH
@@ -26,7 +27,7 @@ class SuggestionQuery(QueryForm):
     date = TextField()
 
 
-@staff_required  # as the entry screens: notes are personal data
+@rule("record.create")  # as the entry screens: notes are personal data
 @require_POST  # the note travels in the body, never in a URL or a server log
 def category_suggestions(request: AuthenticatedRequest) -> HttpResponse:
     """Up to three category buttons for the note typed so far; nothing (an empty
