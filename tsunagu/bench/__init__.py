@@ -3,6 +3,7 @@ listed in BENCHMARKS; `tsunagu bench NAME` runs one in a scratch database."""
 
 # Name → module. A new benchmark is a module here and one line below.
 BENCHMARKS = {
+    "pages": "tsunagu.bench.pages",
     "report": "tsunagu.bench.report",
     "suggest": "tsunagu.bench.suggest",
 }
