@@ -1,7 +1,15 @@
+import time
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
+from tsunagu.accounts.middleware import SEEN_KEY
 from tsunagu.audit.models import AuditEntry
 
 
@@ -30,8 +38,40 @@ def test_repeated_failures_lock_the_account(client, staff_user) -> None:  # type
 
 
 def test_sessions_expire_after_inactivity() -> None:
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert not getattr(settings, "SESSION_SAVE_EVERY_REQUEST", False)
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60 <= 60 * 60
+    assert settings.SESSION_REFRESH_SECONDS <= 60
+
+
+def _expiry(client):  # type: ignore[no-untyped-def]
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_session_is_written_at_most_once_a_minute_and_kept_alive(staff_client) -> None:  # type: ignore[no-untyped-def]
+    staff_client.get("/")
+    first = _expiry(staff_client)
+    with CaptureQueriesContext(connection) as queries:
+        staff_client.get("/records/")
+    assert _expiry(staff_client) == first
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    # A minute later, the next request pushes the expiry forward.
+    session = staff_client.session
+    session[SEEN_KEY] = int(time.time()) - settings.SESSION_REFRESH_SECONDS
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=1)
+    )
+    staff_client.get("/records/")
+    assert _expiry(staff_client) > timezone.now() + timedelta(
+        minutes=settings.SESSION_IDLE_MINUTES - 1
+    )
+
+
+def test_an_idle_session_is_logged_out(staff_client) -> None:  # type: ignore[no-untyped-def]
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = staff_client.get("/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
 
 
 def test_pages_warn_before_the_session_times_out(staff_client) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from tsunagu.suggest.services import suggest_categories
 
 
 def _leave_session_unwritten(request: AuthenticatedRequest) -> None:
-    """A race: with SESSION_SAVE_EVERY_REQUEST this request would write back the session
+    """A race: when its session is refreshed (once a minute) this request would write it back
     as it read it, and one in flight while the form itself is submitted would wipe what
     the submit stored there (the saved-record message, the last place). It changes
     nothing in the session, so it does not write it; the form's own requests keep the
