@@ -16,7 +16,6 @@ from tsunagu.records.models import (
     ConsulterType,
     Place,
     RecordQuerySet,
-    SupportRecord,
 )
 
 
@@ -116,10 +115,12 @@ def parse_filter(params: QueryDict) -> RecordFilter:
 
 
 def years_with_records() -> list[int]:
-    # order_by(): the models' default orderings would make DISTINCT run over every row.
-    years = set(
-        SupportRecord.objects.alive().order_by().values_list("fiscal_year", flat=True).distinct()
-    )
-    years |= set(ActivityKind.objects.order_by().values_list("fiscal_year", flat=True).distinct())
+    """The years the selectors offer: every year with an activity-kind list, and the
+    current one. A record's activity kind is always of the record's own fiscal year
+    (`services.check_record`; kinds with records cannot be deleted, PROTECT), so the years
+    of the records are among these; the small list table answers, not a DISTINCT over
+    every record (95 ms at 1,000,000 on SQLite, issue #14)."""
+    # order_by(): the model's default ordering would make DISTINCT sort on more columns.
+    years = set(ActivityKind.objects.order_by().values_list("fiscal_year", flat=True).distinct())
     years.add(current_fiscal_year())
     return sorted(years, reverse=True)
