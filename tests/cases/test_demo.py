@@ -1,4 +1,4 @@
-"""The demo cases: the three examples of DOMAIN.md 「つなぐ」, loaded once."""
+"""The demo cases: the three examples of docs/domain.md 「つなぐ」, loaded once."""
 
 import io
 

@@ -207,7 +207,7 @@ def test_consultations_look_like_the_councils(db: None, demo: None) -> None:
     # most agree to their case being recorded; some stay anonymous
     assert individual.filter(consent=False).count() < individual.filter(consent=True).count()
     assert individual.filter(consent=False).exists()
-    # the three connections DOMAIN.md tells of
+    # the three connections docs/domain.md tells of
     for words in ("要支援2", "遊び相手", "朝の見守り"):
         example = individual.get(note__contains=words, fiscal_year=2020)
         assert example.target_group is not None

@@ -46,7 +46,7 @@ def individual_section() -> Section:
 
 
 def volunteer_section() -> Section:
-    # The example of ../shared/DOMAIN.md; 寄付したい was renamed 寄付（寄贈）したい.
+    # The example of docs/domain.md; 寄付したい was renamed 寄付（寄贈）したい.
     return build_section(
         key="volunteer",
         title="ボランティア希望（活動）者からの相談",

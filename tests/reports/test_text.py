@@ -11,7 +11,7 @@ from tsunagu.reports.engine import TermCount, build_section
 from tsunagu.reports.renderers.text import render_text, section_lines, share_text
 from tsunagu.reports.result import Delta, DeltaKind, OutreachShare, Report, Row, Section, Style
 
-# The ボランティア希望 section is the example of ../shared/DOMAIN.md, except that the two
+# The ボランティア希望 section is the example of docs/domain.md, except that the two
 # categories with 20件 are both 1位 and the next is 3位: the example prints 2位 for the
 # tie, which contradicts its own rule ("equal counts share a rank and the next rank
 # skips: 1, 2, 2, 4"). The rule wins.

@@ -1,5 +1,5 @@
 """The demo council's individual support cases: the three real-shaped examples of
-DOMAIN.md 「つなぐ」, with their asks, matches, referrals and follow-ups, dated relative to
+docs/domain.md 「つなぐ」, with their asks, matches, referrals and follow-ups, dated relative to
 today so that the home page has something to show. Pseudonyms only, all invented; every
 step goes through the services as the assigned staff member would have done it."""
 

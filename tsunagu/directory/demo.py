@@ -1,5 +1,5 @@
 """The demo council's directory: a commuter city of about 148,000 people around three
-stations (the reference city of DOMAIN.md). Every name of a person is invented."""
+stations (the reference city of docs/domain.md). Every name of a person is invented."""
 
 from decimal import Decimal
 

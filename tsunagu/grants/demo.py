@@ -3,7 +3,7 @@
 Every grant goes through the real services: the zone's staff member enters the
 application and the expense report, the administrator decides, pays and settles. The old
 years (FY2018–2020) are settled; this year's grants are at every step. Fundraising covers
-FY2016–2020, with door-to-door giving falling 73% in FY2020, as in DOMAIN.md.
+FY2016–2020, with door-to-door giving falling 73% in FY2020, as in docs/domain.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Money is integer yen everywhere (PositiveBigIntegerField / BigIntegerField, never float).
 
-Retention: grant and accounting records are kept 10 years (DOMAIN.md). Each grant and
+Retention: grant and accounting records are kept 10 years (docs/domain.md). Each grant and
 programme stores `retain_until`, the last day of fiscal year N+10. Nothing in the app
 deletes them: there is no delete screen or service, the rows that point to them are
 PROTECTed, and `delete()` on a grant, its lines or its programme (one row or a queryset)

@@ -5,7 +5,7 @@ then saves in a second pass) without holding the rows in memory. Every problem i
 `RowError` with the row number as the spreadsheet shows it (the header is row 1), so the
 person fixing the file can find the cell.
 
-Writing follows what Japanese office users expect (see DOMAIN.md): CSV in UTF-8 with a
+Writing follows what Japanese office users expect (see docs/domain.md): CSV in UTF-8 with a
 BOM, CRLF and every field quoted; .xlsx with a bold header repeated on every printed page,
 A4 portrait fitted to the page width.
 """

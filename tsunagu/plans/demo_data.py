@@ -1,6 +1,6 @@
 """The demo council's area plans: one for 令和元年度〜令和5年度 per regional council, and a
 current one (令和6年度〜令和10年度) for a few. 境南 and 四小 follow the two real shapes of
-DOMAIN.md; the others are invented in the same spirit."""
+docs/domain.md; the others are invented in the same spirit."""
 
 from dataclasses import dataclass
 

@@ -510,7 +510,7 @@ class _YearBuilder:
         return result
 
     def _examples(self) -> list[_Draft]:
-        """The three connections DOMAIN.md tells of, as the consultations that began them."""
+        """The three connections docs/domain.md tells of, as the consultations that began them."""
         category = self.categories.get(data.INDIVIDUAL, {}).get(data.EXAMPLE_CATEGORY)
         if self.fy != data.EXAMPLE_YEAR or category is None:
             return []

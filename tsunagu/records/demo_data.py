@@ -476,7 +476,7 @@ CATEGORY_NOTES: dict[str, dict[str, list[str]]] = {
     },
 }
 
-# The three connections DOMAIN.md tells of, as the consultations that started them:
+# The three connections docs/domain.md tells of, as the consultations that started them:
 # (date, group name, agency name, agency action, place, note).
 CONNECTION_EXAMPLES = [
     (
