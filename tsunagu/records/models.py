@@ -349,7 +349,15 @@ class SupportRecord(models.Model):
             models.Index(
                 fields=["deleted_at"], name="record_deleted", condition=Q(deleted_at__isnull=False)
             ),
-            models.Index(fields=["staff", "follow_up", "follow_up_due"], name="record_follow_up"),
+            # Home's follow-ups due (`follow_ups_due`): partial, with the query's own
+            # conditions, so that SQLite (which writes follow_up=True as the bare column,
+            # leaving a (staff, follow_up, …) index usable on staff alone) seeks by staff
+            # and due date among the few open follow-ups.
+            models.Index(
+                fields=["staff", "follow_up_due"],
+                name="record_follow_up_due",
+                condition=Q(follow_up=True, deleted_at__isnull=True),
+            ),
             # What the yearly report reads instead of the table (docs/benchmarks.md).
             models.Index(
                 fields=[
