@@ -13,6 +13,7 @@ from tests.volunteers.conftest import TODAY as VOLUNTEER_TODAY
 from tests.volunteers.conftest import make_year, register
 from tests.volunteers.test_services import offer_values
 from tsunagu.accounts.models import Role, User
+from tsunagu.api.services import issue_token
 from tsunagu.cases.models import NeedKind
 from tsunagu.cases.needs import ensure_need_kinds
 from tsunagu.cases.referrals import refer_from_case
@@ -202,6 +203,13 @@ def build_world() -> World:
         frequency="月1回",
         started_on=today - timedelta(days=2),
     )
+    api_token = issue_token(
+        by=admin,
+        user=other,
+        name="市の集計",
+        scope="read",
+        expires_at=timezone.now() + timedelta(days=30),
+    ).token
     return World(
         users=users,
         fiscal_year=fy,
@@ -232,5 +240,6 @@ def build_world() -> World:
             "help_request": help_request,
             "volunteer_match": volunteer_match,
             "account": other,
+            "api_token": api_token,
         },
     )

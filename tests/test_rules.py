@@ -30,6 +30,7 @@ TABLE: dict[str, tuple[str, dict[str, str]]] = {
     "home.view": ("YYYY", {}),
     "account.manage": ("YNNN", {}),
     "audit.view": ("YNNN", {}),
+    "api_token.manage": ("YNNN", {}),
     "directory.view": ("YYYY", {}),
     "directory.edit": ("YNNN", {}),
     "category.view": ("YYYY", {}),

@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "tsunagu.cases",
     "tsunagu.volunteers",
     "tsunagu.suggest",
+    "tsunagu.api",
+    # django-ninja: in INSTALLED_APPS, its docs page loads Swagger UI from its own static
+    # files (whitenoise), not from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +98,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tsunagu.urls"
+
+# The REST API (docs/api.md): calls per token and minute, and the largest body accepted.
+API_RATE_PER_MINUTE = envint("TSUNAGU_API_RATE_PER_MINUTE", "120")
+API_MAX_BODY_BYTES = 1024 * 1024
 WSGI_APPLICATION = "tsunagu.wsgi.application"
 
 TEMPLATES = [

@@ -22,5 +22,7 @@ urlpatterns = [
     path("volunteers/", include("tsunagu.volunteers.urls")),
     path("suggest/", include("tsunagu.suggest.urls")),
     path("audit/", audit_log, name="audit_log"),
+    path("staff/api-tokens/", include("tsunagu.api.admin_urls")),
+    path("api/v1/", include(("tsunagu.api.urls", "api"), namespace="api")),
     path("django-admin/", admin.site.urls),
 ]

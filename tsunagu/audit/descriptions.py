@@ -19,6 +19,8 @@ ACTION_LABELS: dict[str, str] = {
     "records.record.restored": "支援記録をごみ箱から元に戻しました",
     "records.record.purged": "支援記録を完全に削除しました",
     "records.note.read": "支援記録のメモを閲覧しました",
+    "api.token.issued": "APIトークンを発行しました",
+    "api.token.revoked": "APIトークンを取り消しました",
     "reports.year.closed": "年度を締めました（公表値を保存）",
     "reports.year.reopened": "年度の締めを解除しました",
     "reports.baseline.imported": "過去の集計値を取り込みました",
