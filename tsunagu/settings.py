@@ -9,12 +9,27 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
+
+
 def envbool(name: str, default: str) -> bool:
-    return os.getenv(name, default).strip().lower() in ("1", "true", "yes", "on")
+    """A yes/no setting, read strictly: a typo such as `ture` stops start-up."""
+    value = os.getenv(name, default).strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"環境変数 {name} の値「{value}」は読めません。1 / true / yes / on（有効）か "
+        f"0 / false / no / off（無効）を指定してください。 "
+        f"({name}={value!r} is not a yes/no value: use 1/true/yes/on or 0/false/no/off.)"
+    )
 
 
 def envint(name: str, default: str) -> int:
@@ -44,14 +59,34 @@ SECRET_KEY = _secret_key()
 DEBUG = envbool("TSUNAGU_DEBUG", "false")
 ALLOWED_HOSTS = envlist("TSUNAGU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("TSUNAGU_CSRF_TRUSTED_ORIGINS", "")
-# Behind a TLS-terminating reverse proxy: TSUNAGU_SECURE=1.
-if envbool("TSUNAGU_SECURE", "false"):
+# Behind a TLS-terminating reverse proxy: TSUNAGU_SECURE=1 (docs/deployment.md).
+SECURE = envbool("TSUNAGU_SECURE", "false")
+if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # monitoring asks over plain HTTP on the host
+    SECURE_HSTS_SECONDS = envint("TSUNAGU_HSTS_SECONDS", "31536000")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("TSUNAGU_HSTS_INCLUDE_SUBDOMAINS", "true")
+    SECURE_HSTS_PRELOAD = envbool("TSUNAGU_HSTS_PRELOAD", "false")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Preloading HSTS into browsers is a commitment for the whole domain that a council makes
+# itself (TSUNAGU_HSTS_PRELOAD=1), not a default; its deploy-check warning is for that.
+SILENCED_SYSTEM_CHECKS = [] if envbool("TSUNAGU_HSTS_PRELOAD", "false") else ["security.W021"]
+
+# The reverse proxy whose X-Forwarded-For/-Proto waitress believes (one address, as
+# waitress takes it); from anyone else those headers are dropped. The login lockout
+# (axes) then counts per real client address (REMOTE_ADDR, as rewritten by waitress).
+TRUSTED_PROXIES = envlist("TSUNAGU_TRUSTED_PROXIES", "")
+if len(TRUSTED_PROXIES) > 1:
+    raise ImproperlyConfigured(
+        "TSUNAGU_TRUSTED_PROXIES には中継サーバー（リバースプロキシ）のアドレスを 1 つだけ"
+        "指定してください。 (waitress trusts a single proxy address.)"
+    )
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+HEALTHZ_MIN_FREE_MB = envint("TSUNAGU_HEALTHZ_MIN_FREE_MB", "500")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -93,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tsunagu.core.middleware.NoStoreMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -207,7 +243,15 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "client_errors": {"()": "tsunagu.core.logfilters.ClientErrorsOnOneLine"},
+        "allowed_hosts": {"()": "tsunagu.core.logfilters.NameTheAllowedHostsSetting"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"filters": ["client_errors"]},
+        "django.security.DisallowedHost": {"filters": ["allowed_hosts"]},
+    },
     "root": {"handlers": ["console"], "level": os.getenv("TSUNAGU_LOG_LEVEL", "WARNING")},
 }
 

@@ -1,10 +1,9 @@
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tsunagu.accounts.views import LoginView
 from tsunagu.audit.views import audit_log
-from tsunagu.core.views import dashboard
+from tsunagu.core.views import dashboard, healthz
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
@@ -24,5 +23,5 @@ urlpatterns = [
     path("audit/", audit_log, name="audit_log"),
     path("staff/api-tokens/", include("tsunagu.api.admin_urls")),
     path("api/v1/", include(("tsunagu.api.urls", "api"), namespace="api")),
-    path("django-admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
 ]

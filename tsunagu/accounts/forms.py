@@ -43,6 +43,11 @@ class NewUserForm(UserForm):
         elif p1:
             from django.contrib.auth.password_validation import validate_password
 
+            # The validators compare the password with the account's own name and
+            # username, which the instance only receives after clean(): give them now.
+            for field in ("username", "last_name", "first_name", "email"):
+                if field in data:
+                    setattr(self.instance, field, data[field])
             try:
                 validate_password(p1, self.instance)
             except forms.ValidationError as error:

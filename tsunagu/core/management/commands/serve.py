@@ -5,6 +5,20 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 
+def proxy_options() -> dict[str, Any]:
+    """waitress's reverse-proxy options from TSUNAGU_TRUSTED_PROXIES: only from that
+    address are X-Forwarded-For/-Proto believed (the client's address becomes
+    REMOTE_ADDR, which the login lockout counts by); from anyone else they are removed."""
+    if not settings.TRUSTED_PROXIES:
+        return {}
+    return {
+        "trusted_proxy": settings.TRUSTED_PROXIES[0],
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto",
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
 class Command(BaseCommand):
     help = "データベースを更新してから、waitress で つなぐ を起動します。"
 
@@ -30,5 +44,10 @@ class Command(BaseCommand):
                 self.style.WARNING("TSUNAGU_DEBUG が有効です。本番では無効にしてください。")
             )
         waitress.serve(
-            application, host=host, port=port, threads=options["threads"], ident="tsunagu"
+            application,
+            host=host,
+            port=port,
+            threads=options["threads"],
+            ident="tsunagu",
+            **proxy_options(),
         )
