@@ -166,7 +166,7 @@ def test_the_forwarded_address_is_believed_only_from_the_proxy(
         options = proxy_options()
     server, url = _echo_server(**options)
     try:
-        request = urllib.request.Request(url, headers={"X-Forwarded-For": "203.0.113.5"})
+        request = urllib.request.Request(url, headers={"X-Forwarded-For": "203.0.113.5"})  # noqa: S310
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             assert response.read().decode() == seen
     finally:
