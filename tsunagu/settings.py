@@ -58,6 +58,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = envbool("TSUNAGU_DEBUG", "false")
+# Set by `tsunagu start` when the database holds only the demo council: every page says so.
+DEMO_MODE = envbool("TSUNAGU_DEMO", "false")
 ALLOWED_HOSTS = envlist("TSUNAGU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("TSUNAGU_CSRF_TRUSTED_ORIGINS", "")
 # Behind a TLS-terminating reverse proxy: TSUNAGU_SECURE=1 (docs/deployment.md).
