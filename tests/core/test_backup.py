@@ -347,6 +347,16 @@ def test_the_migrations_are_read_from_a_plain_sql_listing() -> None:
     ]
 
 
+@pytest.mark.skipif(not backup.shutil.which("pg_restore"), reason="needs pg_restore")
+def test_pg_restore_refuses_a_file_that_is_not_a_dump(tmp_path: Path, settings: Any) -> None:
+    settings.DATA_DIR = tmp_path
+    junk = tmp_path / "junk.dump"
+    junk.write_bytes(b"PGDMP not really" * 100)
+    with pytest.raises(BackupError, match=r"壊れているか、pg_dump -Fc のファイルではありません"):
+        restore_database(PG, junk, confirm=YES)
+    assert not (tmp_path / "backups").exists()  # no safety backup attempted either
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql" or not backup.shutil.which("pg_dump"),
     reason="PostgreSQL with pg_dump only",
@@ -366,3 +376,27 @@ def test_postgresql_dump_and_restore(tmp_path: Path, settings: Any) -> None:
     plan, safety = restore_database(db, path, confirm=YES)
     assert plan.pending == [] and safety is not None and mode(safety) == 0o600
     assert list(AuditEntry.objects.values_list("target_label", flat=True)) == ["in the backup"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql" or not backup.shutil.which("pg_dump"),
+    reason="PostgreSQL with pg_dump only",
+)
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_a_dump_from_a_newer_version(tmp_path: Path, settings: Any) -> None:
+    from tsunagu.audit.models import AuditEntry
+
+    settings.DATA_DIR = tmp_path
+    db = connection.settings_dict
+    future = (
+        "INSERT INTO django_migrations (app, name, applied) VALUES ('records', '0099_x', now())"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(future)
+    path = backup_database(db)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE name = '0099_x'")
+    AuditEntry.objects.create(action="test.write", target_label="current")
+    with pytest.raises(BackupError, match=r"新しい版.*records\.0099_x"):
+        restore_database(db, path, confirm=YES)
+    assert list(AuditEntry.objects.values_list("target_label", flat=True)) == ["current"]

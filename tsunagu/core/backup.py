@@ -267,10 +267,18 @@ def install_sqlite(db: dict[str, Any], plan: RestorePlan) -> None:
                 "データベースが使われているため置き換えられません。つなぐを止めてから、"
                 "もう一度復元してください。今のデータベースは変えていません。"
             ) from None
-    os.replace(plan.staged, target)
+    # Leftovers of a crash; only now, while nobody has the database open, are they safe
+    # to delete (after the rename they could already belong to the restored file).
     for suffix in ("-wal", "-shm"):
         with suppress(FileNotFoundError):
             target.with_name(target.name + suffix).unlink()
+    try:
+        os.replace(plan.staged, target)
+    except OSError as exc:  # Windows: the file is open in another process
+        raise BackupError(
+            f"データベースを置き換えられませんでした（{exc}）。つなぐを止めてから、"
+            "もう一度復元してください。今のデータベースは変えていません。"
+        ) from None
 
 
 def copy_rows(dump: str, table: str) -> list[dict[str, str]]:
