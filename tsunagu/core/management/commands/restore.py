@@ -24,10 +24,14 @@ class Command(BaseCommand):
         def confirm(plan: RestorePlan) -> bool:
             if options["yes"]:
                 return True
-            answer = input(
-                f"今のデータベースを {plan.source} の内容で置き換えます。"
-                "今の内容は控えを取ってから消えます。よろしいですか？ [y/N] "
-            )
+            try:
+                answer = input(
+                    f"今のデータベースを {plan.source} の内容で置き換えます。"
+                    "今の内容は控えを取ってから消えます。よろしいですか？ [y/N] "
+                )
+            except EOFError:  # no one to ask (a scheduled task): that is a no; --yes says yes
+                self.stdout.write("")
+                return False
             return answer.strip().lower() in ("y", "yes", "はい")
 
         connections.close_all()  # SQLite: no connection of ours holds the file being replaced
