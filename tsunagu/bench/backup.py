@@ -101,7 +101,10 @@ def run(options: dict[str, Any], write: Any) -> None:
     connection.close()
     place = template.parent / "trials"
     place.mkdir()
-    methods = {"plain file copy": shutil.copyfile, "tsunagu backup": sqlite_backup}
+    methods: dict[str, Callable[[Path, Path], Any]] = {
+        "plain file copy": shutil.copyfile,
+        "tsunagu backup": sqlite_backup,
+    }
     write(f"{options['writers']} writer threads; {options['trials']} trials per method")
     for name, take in methods.items():
         trials = [
