@@ -188,6 +188,15 @@ def test_backup_refuses_an_existing_output_and_a_keep_below_one(
         call_command("backup", keep=0)
 
 
+def test_backup_of_an_unreadable_database_says_so(tmp_path: Path, settings: Any) -> None:
+    settings.DATA_DIR = tmp_path
+    junk = tmp_path / "tsunagu.sqlite3"
+    junk.write_bytes(b"not a database" * 500)
+    with pytest.raises(BackupError, match="データベースを読めませんでした"):
+        backup_database(sqlite_db(tmp_path))
+    assert list((tmp_path / "backups").iterdir()) == []
+
+
 def test_rotation_keeps_the_newest_and_only_touches_backups(tmp_path: Path) -> None:
     names = [
         "tsunagu-20260401-020000.sqlite3",

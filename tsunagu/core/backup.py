@@ -97,7 +97,10 @@ def backup_database(db: dict[str, Any], *, output: Path | None = None) -> Path:
     part.unlink(missing_ok=True)
     try:
         if vendor == "sqlite":
-            sqlite_backup(Path(db["NAME"]), part)
+            try:
+                sqlite_backup(Path(db["NAME"]), part)
+            except sqlite3.DatabaseError as exc:  # unreadable, or locked past the timeout
+                raise BackupError(f"データベースを読めませんでした（{exc}）。") from None
         else:
             pg_dump(db, part)
         os.replace(part, output)
