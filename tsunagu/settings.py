@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from tsunagu.lib.private_files import create_private, ensure_private_sqlite, private_dir
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -50,9 +52,9 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50), encoding="ascii")
-        path.chmod(0o600)
+        private_dir(DATA_DIR)
+        with os.fdopen(create_private(path), "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(50))
     return path.read_text(encoding="ascii").strip()
 
 
@@ -184,7 +186,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # The database holds personal records: mode 0600 before SQLite first creates it.
+    ensure_private_sqlite(Path(DATABASES["default"]["NAME"]))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
