@@ -7,4 +7,5 @@ BENCHMARKS = {
     "report": "tsunagu.bench.report",
     "suggest": "tsunagu.bench.suggest",
     "backup": "tsunagu.bench.backup",
+    "writes": "tsunagu.bench.writes",
 }
