@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -307,15 +306,14 @@ def record_purge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @rule("record.create")
 def lookup(request: AuthenticatedRequest, source: str) -> JsonResponse:
-    """Names matching what the user typed, on the normalised text (kana, width)."""
+    """Names matching what the user typed, on the normalised name or reading (kana, width)."""
     key = normalize(request.GET.get("q", ""))
     results: list[dict[str, str]] = []
     if source == "targets":
         groups = ActivityGroup.objects.active().select_related("kind", "region", "zone")
         regions = Region.objects.active().select_related("zone")
-        if key:
-            groups = groups.filter(name_key__contains=key)
-            regions = regions.filter(name_key__contains=key)
+        groups = groups.matching(key)
+        regions = regions.matching(key)
         results += [
             {"value": f"r:{r.pk}", "label": r.name, "hint": f"地域社協・{r.zone.name}"}
             for r in regions[:10]
@@ -330,8 +328,7 @@ def lookup(request: AuthenticatedRequest, source: str) -> JsonResponse:
         ]
     elif source == "agencies":
         agencies = Agency.objects.active().select_related("group")
-        if key:
-            agencies = agencies.filter(Q(name_key__contains=key) | Q(group__name_key__contains=key))
+        agencies = agencies.matching(key, via="group")
         results = [
             {
                 "value": str(a.pk),
