@@ -609,13 +609,15 @@ def read_table(
     *,
     columns: Sequence[str] | None = None,
     required: Sequence[str] = (),
+    allow_empty: bool = False,
 ) -> Table:
     """Open a .xlsx sheet (the first one unless named) or a CSV file and check its header.
 
     Headers are compared after NFKC and trimming, in any order. `columns` lists the
     headers allowed (None: any), `required` those that must be there. Raises TableError
     for an unreadable, empty or header-only file and for a bad header; problems inside
-    data rows come with each `Row` as it is read.
+    data rows come with each `Row` as it is read. `allow_empty`: a header-only table is
+    an empty Table (an export of nothing registered yet), not an error.
     """
     fmt = table_format(filename)
     # Only the head is looked at: stripping all of a large file would copy it.
@@ -657,7 +659,7 @@ def read_table(
         raise TableError(errors)
     table = Table(open_rows, [canonical.get(h, h) for h in headers], sheet)
     # The whole file is not read here: the first data row is enough to tell it exists.
-    if next(iter(table), None) is None:
+    if not allow_empty and next(iter(table), None) is None:
         raise TableError("見出し行だけで、データの行がありません。")
     return table
 

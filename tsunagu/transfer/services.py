@@ -33,9 +33,14 @@ from tsunagu.transfer.values import Errors
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
+NOTHING_TO_IMPORT = "データの行がない（見出しだけの）ファイルです。変更はありません。"
+
+
 @dataclass(frozen=True)
 class ImportResult:
-    batch: ImportBatch
+    """`batch` is None when the file had no data row: nothing was imported or recorded."""
+
+    batch: ImportBatch | None
     message: str
 
 
@@ -101,7 +106,9 @@ def _directory_sheets(
 
 
 def _read(data: bytes, filename: str, entity: EntityFormat, sheet: str | None) -> Table:
-    return read_table(data, filename, sheet, columns=entity.columns, required=entity.required)
+    return read_table(
+        data, filename, sheet, columns=entity.columns, required=entity.required, allow_empty=True
+    )
 
 
 def open_importer(
@@ -109,17 +116,23 @@ def open_importer(
 ) -> Importer:
     """The importer for a file; TableError when the file or its header cannot be used."""
     if kind == Kind.RECORDS:
-        table = read_table(data, filename, columns=RECORD_COLUMNS, required=RECORD_REQUIRED)
+        table = read_table(
+            data, filename, columns=RECORD_COLUMNS, required=RECORD_REQUIRED, allow_empty=True
+        )
         return RecordImporter(table, today=today)
     if kind == Kind.CATEGORIES:
-        table = read_table(data, filename, columns=CATEGORY_COLUMNS, required=CATEGORY_REQUIRED)
+        table = read_table(
+            data, filename, columns=CATEGORY_COLUMNS, required=CATEGORY_REQUIRED, allow_empty=True
+        )
         return CategoryImporter(table)
     if kind == Kind.DIRECTORY:
         return DirectoryImporter(_directory_sheets(data, filename, entity))
     if kind == Kind.BASELINE:
         from tsunagu.reports.baseline import COLUMNS, BaselineImporter
 
-        return BaselineImporter(read_table(data, filename, columns=COLUMNS, required=COLUMNS))
+        return BaselineImporter(
+            read_table(data, filename, columns=COLUMNS, required=COLUMNS, allow_empty=True)
+        )
     raise ValueError(kind)
 
 
@@ -163,6 +176,10 @@ def _run(
         raise ImportRefused(error) from error
     if errors:
         raise ImportRefused(errors)
+    if rows == 0:
+        # Every export re-imports, also one made before anything was registered; such a
+        # file is not recorded, so it never blocks a later one as "already imported".
+        return ImportResult(batch=None, message=NOTHING_TO_IMPORT)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
