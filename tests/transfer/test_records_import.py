@@ -253,3 +253,73 @@ def test_a_bad_header_is_refused_before_any_row(world) -> None:  # type: ignore[
     text = "\n".join(error.messages)
     assert "使えない見出しがあります：「備考」" in text
     assert "必要な見出しがありません：「場所」。" in text
+
+
+def test_reimporting_the_records_export_is_refused_and_changes_nothing(world) -> None:  # type: ignore[no-untyped-def]
+    from tsunagu.transfer.exporters import export_file
+
+    run_import("records", records_file(record_row(), record_row(日付="2020-07-01")))
+    exported, rows = export_file("records", "csv")
+    assert rows == 2
+    error = refused_keeping(exported, count=2)
+    first = SupportRecord.objects.order_by("date").first()
+    assert first is not None
+    assert [(e.row, e.column) for e in error.row_errors] == [(2, "記録ID"), (3, "記録ID")]
+    assert error.row_errors[0].message == (
+        f"記録ID {first.pk} の支援記録はすでにあります（2020-06-01・出向き・参加）。"
+        "同じ記録を二重に取り込まないため、取り込みません。"
+        "新しい記録として取り込むなら、記録IDを空欄にしてください。"
+    )
+    # One blank line more: another file to the digest check, the same records all the same.
+    blank_line = exported.replace(b"\r\n", b"\r\n\r\n", 1)
+    refused_keeping(blank_line, count=2)
+    xlsx, _ = export_file("records", "xlsx")
+    refused_keeping(xlsx, count=2, filename="r.xlsx")
+
+
+def refused_keeping(data: bytes, *, count: int, filename: str = "r.csv") -> ImportRefused:
+    """The import is refused and the records stay as they were."""
+    batches = ImportBatch.objects.count()
+    with pytest.raises(ImportRefused) as error:
+        run_import("records", data, filename)
+    assert SupportRecord.objects.count() == count
+    assert ImportBatch.objects.count() == batches
+    return error.value
+
+
+def test_a_record_in_the_trash_is_refused_too_and_ids_may_not_repeat(world) -> None:  # type: ignore[no-untyped-def]
+    run_import("records", records_file(record_row()))
+    record = SupportRecord.objects.get()
+    record.deleted_at = timezone.now()
+    record.save(update_fields=["deleted_at"])
+    headers = ["記録ID", *RECORD_CORE_COLUMNS]
+    error = refused_keeping(write_csv(headers, [[record.pk, *record_row()]]), count=1)
+    assert "の支援記録（ごみ箱の中）はすでにあります" in error.row_errors[0].message
+    error = refused_keeping(
+        write_csv(headers, [[900, *record_row()], [900, *record_row()], [0, *record_row()]]),
+        count=1,
+    )
+    assert [(e.row, e.message) for e in error.row_errors] == [
+        (3, "記録ID 900 は2行目にもあります。一つにしてください。"),
+        (4, "記録IDは、つなぐ が出力した番号です。新しい記録では空欄にしてください。"),
+    ]
+
+
+def test_an_export_into_an_empty_database_keeps_its_ids_and_new_rows_follow(world) -> None:  # type: ignore[no-untyped-def]
+    headers = ["記録ID", *RECORD_CORE_COLUMNS]
+    data = write_csv(
+        headers,
+        [[5_000, *record_row()], [None, *record_row(日付="2020-07-01")], [4_000, *record_row()]],
+    )
+    run_import("records", data)
+    ids = dict(SupportRecord.objects.values_list("pk", "date"))
+    assert ids[5_000] == ids[4_000] == date(2020, 6, 1)
+    (new_id,) = set(ids) - {4_000, 5_000}
+    assert new_id > 5_000 and ids[new_id] == date(2020, 7, 1)
+    # The database keeps numbering after them, also for records made on the screens.
+    later = SupportRecord.objects.create(
+        date=date(2020, 8, 1), activity_kind=world["kinds"][2020, "相談対応"], place="office"
+    )
+    assert later.pk > new_id
+    # And the same rows again, as another file: refused, nothing doubled.
+    refused_keeping(data + b"\r\n", count=4)

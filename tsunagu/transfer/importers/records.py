@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.lib.tabular import Table
-from tsunagu.records.models import ImportBatch
-from tsunagu.transfer.formats import Kind
+from tsunagu.records.models import ImportBatch, SupportRecord
+from tsunagu.transfer.formats import RECORD_ID, Kind
 from tsunagu.transfer.importers.base import Importer
 from tsunagu.transfer.importers.bulk import RecordInserter
 from tsunagu.transfer.importers.record_rows import Lookups, RecordResolver, ResolvedRecord
@@ -42,6 +42,7 @@ class RecordImporter(Importer):
 
     def validate(self, errors: Errors) -> int:
         resolver = RecordResolver(Lookups(), self.today)
+        duplicates = DuplicateCheck(errors)
         self.close()
         spool = self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         chunk: list[ResolvedRecord] = []
@@ -49,12 +50,15 @@ class RecordImporter(Importer):
         for row in self.table:
             rows += 1
             resolved = resolver.resolve(row, errors)
+            if resolved is not None and resolved.record_id is not None:
+                duplicates.add(row.number, resolved.record_id)
             if resolved is None or errors:
                 continue
             chunk.append(resolved)
             if len(chunk) >= BATCH_SIZE:
                 pickle.dump(chunk, spool, protocol=pickle.HIGHEST_PROTOCOL)
                 chunk = []
+        duplicates.flush()
         if chunk:
             pickle.dump(chunk, spool, protocol=pickle.HIGHEST_PROTOCOL)
         spool.seek(0)
@@ -68,6 +72,7 @@ class RecordImporter(Importer):
     def _chunks(self) -> Iterator[list[ResolvedRecord]]:
         spool = self._spool
         assert spool is not None, "validate() first"
+        spool.seek(0)
         while True:
             try:
                 # Our own temporary file, written by validate() in this process.
@@ -77,7 +82,60 @@ class RecordImporter(Importer):
 
     def apply(self, *, by: User | None, batch: ImportBatch) -> str:
         inserter = RecordInserter(by=by, batch=batch)
-        count = sum(inserter.insert(chunk) for chunk in self._chunks())
+        # Records that keep their 記録ID first, then the new ones, numbered after them.
+        count = sum(
+            inserter.insert_keeping_ids([r for r in chunk if r.record_id is not None])
+            for chunk in self._chunks()
+        )
+        inserter.after_kept_ids()
+        count += sum(
+            inserter.insert([r for r in chunk if r.record_id is None]) for chunk in self._chunks()
+        )
         batch.row_count = count
         batch.save(update_fields=["row_count"])
         return f"支援記録 {count:,}件を取り込みました。"
+
+
+class DuplicateCheck:
+    """Refuses a 記録ID that is already a record (also one in the trash) or that the file
+    gives twice: importing an export again must never make a second copy. Looked up in
+    batches, so a large file costs a few queries."""
+
+    def __init__(self, errors: Errors) -> None:
+        self.errors = errors
+        self.seen: dict[int, int] = {}  # 記録ID → row number
+        self.pending: list[tuple[int, int]] = []
+
+    def add(self, row: int, record_id: int) -> None:
+        first = self.seen.setdefault(record_id, row)
+        if first != row:
+            self.errors.add(
+                row,
+                RECORD_ID,
+                f"記録ID {record_id} は{first}行目にもあります。一つにしてください。",
+            )
+            return
+        self.pending.append((row, record_id))
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        ids = [record_id for _, record_id in self.pending]
+        existing = {
+            pk: (day, kind, deleted)
+            for pk, day, kind, deleted in SupportRecord.objects.filter(pk__in=ids).values_list(
+                "pk", "date", "activity_kind__name", "deleted_at"
+            )
+        }
+        for row, record_id in self.pending:
+            if record_id in existing:
+                day, kind, deleted = existing[record_id]
+                where = "（ごみ箱の中）" if deleted else ""
+                self.errors.add(
+                    row,
+                    RECORD_ID,
+                    f"記録ID {record_id} の支援記録{where}はすでにあります"
+                    f"（{day:%Y-%m-%d}・{kind}）。同じ記録を二重に取り込まないため、取り込みません。"
+                    "新しい記録として取り込むなら、記録IDを空欄にしてください。",
+                )
+        self.pending = []
