@@ -323,3 +323,44 @@ def test_an_export_into_an_empty_database_keeps_its_ids_and_new_rows_follow(worl
     assert later.pk > new_id
     # And the same rows again, as another file: refused, nothing doubled.
     refused_keeping(data + b"\r\n", count=4)
+
+
+def test_with_update_an_existing_record_is_changed_not_copied(world, admin_user) -> None:  # type: ignore[no-untyped-def]
+    from tsunagu.lib.tabular import read_table
+    from tsunagu.transfer.exporters import export_file
+
+    run_import("records", records_file(record_row(), record_row(日付="2020-07-01")))
+    exported, _ = export_file("records", "csv")
+    rows = [dict(row.values) for row in read_table(exported, "r.csv")]
+    rows[1]["メモ"] = "電話で折り返し。"
+    rows[1]["場所"] = "電話"
+    data = write_csv(RECORD_COLUMNS, [[r.get(c) for c in RECORD_COLUMNS] for r in rows])
+    refused_keeping(data, count=2)  # without the option: a second copy, refused
+    result = run_import("records", data, by=admin_user, update=True)
+    assert result.message == (
+        "支援記録 0件を追加し、1件を更新しました（内容が同じで変更しなかった記録：1件）。"
+    )
+    assert SupportRecord.objects.count() == 2
+    changed = SupportRecord.objects.get(pk=rows[1]["記録ID"])
+    assert (changed.note, changed.place, changed.version) == ("電話で折り返し。", Place.PHONE, 2)
+    assert changed.updated_by == admin_user
+    assert SupportRecord.objects.get(pk=rows[0]["記録ID"]).version == 1
+    entry = AuditEntry.objects.get(action="records.record.updated")
+    assert entry.actor == admin_user and "note" in entry.changes
+
+
+def test_update_needs_an_author_and_refuses_a_record_in_the_trash(world, admin_user) -> None:  # type: ignore[no-untyped-def]
+    run_import("records", records_file(record_row()))
+    record = SupportRecord.objects.get()
+    data = write_csv(["記録ID", *RECORD_CORE_COLUMNS], [[record.pk, *record_row(メモ="追記")]])
+    with pytest.raises(ValidationError) as error:
+        run_import("records", data, update=True)
+    assert "取り込む職員を指定してください" in error.value.messages[0]
+    record.deleted_at = timezone.now()
+    record.save(update_fields=["deleted_at"])
+    with pytest.raises(ImportRefused) as refusal:
+        run_import("records", data, by=admin_user, update=True)
+    assert refusal.value.row_errors[0].message == (
+        f"記録ID {record.pk} の支援記録はごみ箱の中にあります。更新するなら、先にごみ箱から戻してください。"
+    )
+    assert SupportRecord.objects.get().note == ""

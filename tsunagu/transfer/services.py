@@ -112,14 +112,22 @@ def _read(data: bytes, filename: str, entity: EntityFormat, sheet: str | None) -
 
 
 def open_importer(
-    kind: str, data: bytes, filename: str, *, entity: str | None = None, today: date | None = None
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    entity: str | None = None,
+    today: date | None = None,
+    update: bool = False,
+    by: User | None = None,
 ) -> Importer:
-    """The importer for a file; TableError when the file or its header cannot be used."""
+    """The importer for a file; TableError when the file or its header cannot be used.
+    `update` (records only): rows whose 記録ID exists change that record."""
     if kind == Kind.RECORDS:
         table = read_table(
             data, filename, columns=RECORD_COLUMNS, required=RECORD_REQUIRED, allow_empty=True
         )
-        return RecordImporter(table, today=today)
+        return RecordImporter(table, today=today, update=update, by=by)
     if kind == Kind.CATEGORIES:
         table = read_table(
             data, filename, columns=CATEGORY_COLUMNS, required=CATEGORY_REQUIRED, allow_empty=True
@@ -144,20 +152,31 @@ def import_file(
     filename: str,
     entity: str | None = None,
     today: date | None = None,
+    update: bool = False,
 ) -> ImportResult:
     """Import every row of the file, or nothing.
 
     Raises ImportRefused (a ValidationError listing every problem with its row and column)
     when any row is bad, ValidationError when the same file was imported before.
-    `by=None` is the command line (`tsunagu import` without --user), run as the system."""
+    `by=None` is the command line (`tsunagu import` without --user), run as the system.
+    `update`: a records row whose 記録ID exists updates that record instead of being
+    refused as a second copy; the updates are an edit by `by`, who must be given."""
     require(by, "transfer.import", kind, system=True)
+    if update and kind != Kind.RECORDS:
+        raise ValidationError("記録IDで上書きできるのは、支援記録の取り込みだけです。")
+    if update and by is None:
+        raise ValidationError(
+            "記録を上書きするときは、取り込む職員を指定してください（コマンドでは --user）。"
+        )
     filename = PurePath(filename).name or "（名前なし）"
     digest = file_digest(data)
     refused = _already_imported(kind, digest)
     if refused is not None:
         raise refused
     try:
-        importer = open_importer(kind, data, filename, entity=entity, today=today)
+        importer = open_importer(
+            kind, data, filename, entity=entity, today=today, update=update, by=by
+        )
     except TableError as error:
         raise ImportRefused(error) from error
     try:
