@@ -364,3 +364,23 @@ def test_update_needs_an_author_and_refuses_a_record_in_the_trash(world, admin_u
         f"記録ID {record.pk} の支援記録はごみ箱の中にあります。更新するなら、先にごみ箱から戻してください。"
     )
     assert SupportRecord.objects.get().note == ""
+
+
+def test_update_refuses_a_record_the_importer_may_not_edit(world, staff_user, admin_user) -> None:  # type: ignore[no-untyped-def]
+    """Their export left the note of a case record out: an update must not wipe it."""
+    from tsunagu.cases.models import Case
+    from tsunagu.transfer.exporters import export_file
+
+    run_import("records", records_file(record_row(メモ="ケースの相談メモ")))
+    record = SupportRecord.objects.get()
+    case = Case.objects.create(pseudonym="Tさん", zone=world["east"], opened_on=date(2020, 6, 1))
+    case.staff.add(admin_user)
+    case.records.add(record)
+    exported, _ = export_file("records", "csv", for_user=staff_user)
+    assert "ケースの相談メモ" not in exported.decode("utf-8-sig")
+    with pytest.raises(ImportRefused) as error:
+        run_import("records", exported, by=staff_user, update=True)
+    assert error.value.row_errors[0].message.startswith(
+        f"記録ID {record.pk} の支援記録は変更できません。記録の変更は職員と管理者が行います。"
+    )
+    assert SupportRecord.objects.get().note == "ケースの相談メモ"
