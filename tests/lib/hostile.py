@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from functools import cache
 from typing import IO
 
 MB = 1024 * 1024
@@ -93,6 +94,7 @@ def _repeat(head: bytes, item: bytes, tail: bytes, size: int) -> Callable[[IO[by
     return write
 
 
+@cache  # a few seconds to deflate; the same bytes serve every test
 def shared_strings_bomb(size: int = 200 * MB) -> bytes:
     """sharedStrings.xml inflating to `size` bytes of one repeated string."""
     item = "<si><t>あいうえおかきくけこ</t></si>".encode()
@@ -116,6 +118,7 @@ def many_shared_strings(count: int) -> bytes:
     return replace_member(base_xlsx(), "xl/sharedStrings.xml", write)
 
 
+@cache
 def worksheet_bomb(size: int = 300 * MB) -> bytes:
     """The first worksheet padded with `size` bytes of blanks: a classic zip bomb."""
     head = (
@@ -173,3 +176,47 @@ def enormous_csv_line(size: int = 40 * MB) -> bytes:
 def unclosed_quote_csv(lines: int = 2_000_000) -> bytes:
     """A CSV whose quoted cell never closes: every following line joins one record."""
     return "名称,メモ\r\n".encode() + b'"x\r\n' + b"yy\r\n" * lines
+
+
+_FIGURES = r"""
+import resource, sys, time
+from tests.lib import hostile
+from tsunagu.lib.tabular import TableError, read_table
+make, name = sys.argv[1], sys.argv[2]
+data = eval("hostile." + make)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+try:
+    for _ in read_table(data, name):
+        pass
+    said = "READ"
+except TableError as error:
+    said = str(error)
+took = time.perf_counter() - started
+grew = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(f"{make:44} {len(data) / 1024:7.0f} KB {took:6.2f} s  +{grew:5.1f} MB RSS  {said[:50]}")
+"""
+
+
+def main() -> None:
+    """Print the time and peak-RSS growth of refusing each file, a fresh process each:
+    `.venv/bin/python -m tests.lib.hostile`."""
+    import subprocess
+    import sys
+
+    for make, name in [
+        ("shared_strings_bomb()", "a.xlsx"),
+        ("worksheet_bomb()", "a.xlsx"),
+        ("many_shared_strings(1_100_000)", "a.xlsx"),
+        ("billion_laughs()", "a.xlsx"),
+        ("billion_laughs('xl/worksheets/sheet1.xml')", "a.xlsx"),
+        ("external_entity()", "a.xlsx"),
+        ("not_a_zip()", "a.xlsx"),
+        ("enormous_csv_line()", "a.csv"),
+        ("unclosed_quote_csv()", "a.csv"),
+    ]:
+        subprocess.run([sys.executable, "-c", _FIGURES, make, name], check=True)  # noqa: S603
+
+
+if __name__ == "__main__":
+    main()
