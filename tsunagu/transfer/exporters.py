@@ -96,6 +96,7 @@ def export_records(
     for record in records.iterator(chunk_size=CHUNK_SIZE):
         target = record.target_group or record.target_region
         yield [
+            record.pk,
             record.date,
             staff.label(record.staff.pk, record.staff.username) if record.staff else "",
             record.activity_kind.name,
