@@ -70,15 +70,15 @@ class EntityFormat:
 
 
 ENTITY_FORMATS: tuple[EntityFormat, ...] = (
-    EntityFormat("圏域", "zones", ("名称", "説明", "地域担当職員", "順", "有効")),
-    EntityFormat("地域社協", "regions", ("名称", "圏域", "代表者", "会員数", "順", "有効")),
-    EntityFormat("活動団体の種別", "group-kinds", ("名称", "順", "有効")),
+    EntityFormat("圏域", "zones", ("名称", "よみ", "説明", "地域担当職員", "順", "有効")),
+    EntityFormat("地域社協", "regions", ("名称", "よみ", "圏域", "代表者", "会員数", "順", "有効")),
+    EntityFormat("活動団体の種別", "group-kinds", ("名称", "よみ", "順", "有効")),
     EntityFormat(
         "活動団体",
         "groups",
-        ("名称", "種別", "圏域", "地域社協", "開催日時", "連絡先", "順", "有効"),
+        ("名称", "よみ", "種別", "圏域", "地域社協", "開催日時", "連絡先", "順", "有効"),
     ),
-    EntityFormat("関係機関", "agencies", ("名称", "報告区分", "順", "有効")),
+    EntityFormat("関係機関", "agencies", ("名称", "よみ", "報告区分", "順", "有効")),
 )
 
 
