@@ -24,7 +24,14 @@ from tsunagu.lib.fiscal import (
 )
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.access import get_record_for_user
-from tsunagu.records.forms import CategoryChoices, RecordForm, initial_for, target_value
+from tsunagu.records.forms import (
+    CategoryChoices,
+    RecordForm,
+    carry_categories,
+    carry_kind,
+    initial_for,
+    target_value,
+)
 from tsunagu.records.models import AgencyAction, SupportRecord
 from tsunagu.records.queries import parse_filter, years_with_records
 from tsunagu.records.rules import NOTE_HIDDEN, trash_for
@@ -98,20 +105,40 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
         initial = initial_for(user, request.session.get(LAST_PLACE_KEY))
         initial.update({k: v for k, v in request.GET.items() if k in RecordForm.base_fields})
         form = RecordForm(initial=initial, fiscal_year=_fiscal_year_from(initial.get("date")))
-    return render(request, "records/record_form.html", _form_context(form, title="記録の入力"))
+    return render(
+        request,
+        "records/record_form.html",
+        _form_context(form, title="記録の入力", closed=_is_closed(form.fiscal_year)),
+    )
 
 
 @rule("record.create")
 @require_POST
 def record_choices(request: AuthenticatedRequest) -> HttpResponse:
-    """The entry screen redrawn for the fiscal year of a newly typed date (htmx).
+    """What depends on the fiscal year, redrawn for a newly typed date (htmx, out of band).
 
-    The lists of activity kinds and categories are yearly, so a date in another year
-    needs other choices. Posted, not put in a URL: the form holds the note."""
+    The lists of activity kinds and categories are yearly, so a date in another year needs
+    other choices; every other field stays as typed in the page, untouched. Posted, not put
+    in a URL: the form holds the note."""
+    fiscal_year = _fiscal_year_from(request.POST.get("date"))
+    kind, kind_notice = carry_kind(request.POST.get("activity_kind"), fiscal_year)
+    categories, category_notices = carry_categories(request.POST.getlist("categories"), fiscal_year)
     initial: dict[str, Any] = {key: request.POST.get(key) for key in RecordForm.base_fields}
-    initial["categories"] = request.POST.getlist("categories")
-    form = RecordForm(initial=initial, fiscal_year=_fiscal_year_from(request.POST.get("date")))
-    return render(request, "records/record_form.html", _form_context(form, title="記録の入力"))
+    initial.update(activity_kind=kind, categories=categories)
+    form = RecordForm(initial=initial, fiscal_year=fiscal_year)
+    return render(
+        request,
+        "records/_record_year_choices.html",
+        _form_context(
+            form,
+            oob=True,
+            kind_notices=[kind_notice] if kind_notice else [],
+            category_notices=category_notices,
+            closed=_is_closed(fiscal_year),
+            # The edit screen posts the version it opened; its notice speaks of the record.
+            record=bool(request.POST.get("version")),
+        ),
+    )
 
 
 @rule("record.edit")

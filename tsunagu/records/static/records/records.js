@@ -183,10 +183,11 @@
   function initFormset(form) {
     var add = form.querySelector("[data-formset-add]");
     if (!add) { return; }
-    var template = form.querySelector("[data-formset-template]");
     var rows = form.querySelector("[data-formset-rows]");
     var total = form.querySelector("input[name$=TOTAL_FORMS]");
     add.addEventListener("click", function () {
+      // Looked up on each click: a date in another year redraws the template.
+      var template = form.querySelector("[data-formset-template]");
       var index = Number(total.value);
       var html = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__number__/g, String(index + 1));
       rows.insertAdjacentHTML("beforeend", html);
@@ -224,9 +225,9 @@
     if (elt.querySelector && elt.querySelector("[data-record-form]")) { init(elt); return; }
     var form = elt.closest && elt.closest("[data-record-form]");
     if (form) {
-      initConsultation(form);
+      // A part redrawn for another fiscal year: its categories follow the row's type.
+      syncCategories(elt.closest("[data-formset-row]") || form);
       elt.querySelectorAll("[data-combobox]").forEach(initCombobox);
-      initArea(form);
     }
   });
 })();
