@@ -212,3 +212,31 @@ def test_outing_date_change_keeps_target_notes_and_types(page, setting) -> None:
         "",
     ]
     assert [c.fiscal_year for r in records for c in r.categories.all()] == [last, last]
+
+
+def test_back_then_save_again_creates_nothing(page, setting) -> None:  # type: ignore[no-untyped-def]
+    last = _last_years_lists(setting)
+    login(page, "sato", PASSWORD)
+    page.goto("/records/new/")
+    page.get_by_role("radio", name="出向き・参加").check()
+    page.get_by_label("日付").fill(f"{last}-12-12")
+    page.get_by_label("日付").press("Tab")
+    expect(page.get_by_text(f"{fiscal_year_label(last)}の分類を表示中")).to_be_visible()
+    expect(page.get_by_role("radio", name="出向き・参加")).to_be_checked()
+    page.get_by_label("メモ").fill("年末の交流会に参加。")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(
+        page.get_by_text(f"{last}年12月12日の記録（出向き・参加）を保存しました。")
+    ).to_be_visible()
+    saved = SupportRecord.objects.get()
+
+    page.go_back()
+    # The date is what was typed, not today's default.
+    expect(page.get_by_label("日付")).to_have_value(f"{last}-12-12")
+    expect(page.get_by_label("メモ")).to_have_value("年末の交流会に参加。")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_text("この記録はすでに保存されています。")).to_be_visible()
+    assert SupportRecord.objects.count() == 1
+    page.get_by_role("link", name="保存された記録を開く").click()
+    page.wait_for_url(f"**/records/{saved.pk}/")
+    assert saved.date == date(last, 12, 12) and saved.fiscal_year == last

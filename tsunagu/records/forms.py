@@ -74,6 +74,8 @@ class SharedFieldsMixin(forms.Form):
     target = forms.CharField(label="支援先", required=False, widget=forms.HiddenInput)
     zone = forms.ModelChoiceField(label="圏域", queryset=Zone.objects.none(), required=False)
     region = forms.ModelChoiceField(label="地域", queryset=Region.objects.none(), required=False)
+    # The entry screens' one-time token (services.create_record); unused when editing.
+    entry_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def setup_shared(self, *, instance_staff: User | None = None) -> None:
         staff = self.fields["staff"]

@@ -421,3 +421,33 @@ class RecordAgency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.name}（{self.get_action_display()}）"
+
+
+class SavedEntry(models.Model):
+    """The one-time token of an entry screen, and the record its save created.
+
+    A form sent twice (a double click, Back then 保存 again) carries the same token; the
+    second finds it here and creates nothing."""
+
+    token = models.CharField("送信の識別子", max_length=64, unique=True)
+    record = models.ForeignKey(
+        SupportRecord,
+        verbose_name="保存した記録",
+        on_delete=models.SET_NULL,  # a purged record still was saved once
+        null=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="保存した人",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("保存日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "保存済みの入力"
+        verbose_name_plural = "保存済みの入力"
+
+    def __str__(self) -> str:
+        return self.token

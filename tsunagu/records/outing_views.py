@@ -21,7 +21,13 @@ from tsunagu.records.forms import (
     initial_for,
 )
 from tsunagu.records.models import AgencyAction
-from tsunagu.records.services import RecordData, record_outing
+from tsunagu.records.services import (
+    AlreadySaved,
+    RecordData,
+    find_saved_entry,
+    new_entry_token,
+    record_outing,
+)
 from tsunagu.records.views import LAST_PLACE_KEY, _fiscal_year_from, _is_closed
 
 MAX_ROWS = 30  # the formset's max_num
@@ -30,11 +36,14 @@ MAX_ROWS = 30  # the formset's max_num
 @rule("record.create")
 def outing_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    already_saved = None
     if request.method == "POST":
         fiscal_year = _fiscal_year_from(request.POST.get("date"))
         form = OutingForm(request.POST, fiscal_year=fiscal_year)
         formset = ConsultationFormSet(request.POST, prefix="c", fiscal_year=fiscal_year)  # type: ignore[call-arg]
-        if form.is_valid() and formset.is_valid():
+        # Sent again (Back, then 保存): said before the form is judged, whatever it holds now.
+        already_saved = find_saved_entry(request.POST.get("entry_token", ""))
+        if already_saved is None and form.is_valid() and formset.is_valid():
             shared = form.shared_values()
             kind = form.cleaned_data["consultation_kind"]
             consultations = []
@@ -57,8 +66,14 @@ def outing_new(request: HttpRequest) -> HttpResponse:
                 }
             try:
                 records = record_outing(
-                    by=user, shared=shared, visit=visit, consultations=consultations
+                    by=user,
+                    shared=shared,
+                    visit=visit,
+                    consultations=consultations,
+                    entry_token=form.cleaned_data["entry_token"],
                 )
+            except AlreadySaved:
+                already_saved = find_saved_entry(form.cleaned_data["entry_token"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -69,13 +84,18 @@ def outing_new(request: HttpRequest) -> HttpResponse:
         initial = initial_for(user, request.session.get(LAST_PLACE_KEY))
         if request.GET.get("date"):
             initial["date"] = request.GET["date"]
+        initial["entry_token"] = new_entry_token()
         fiscal_year = _fiscal_year_from(initial["date"])
         form = OutingForm(initial=initial, fiscal_year=fiscal_year)
         formset = ConsultationFormSet(prefix="c", fiscal_year=fiscal_year)  # type: ignore[call-arg]
     return render(
         request,
         "records/outing_form.html",
-        {**_context(form, formset), "closed": _is_closed(form.fiscal_year)},
+        {
+            **_context(form, formset),
+            "closed": _is_closed(form.fiscal_year),
+            "already_saved": already_saved,
+        },
     )
 
 

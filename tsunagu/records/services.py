@@ -1,12 +1,13 @@
 """Every change to a support record: create, update (with conflict detection), delete
 into the trash, restore, purge. Each runs in one transaction with its audit entry."""
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from tsunagu.records.models import (
     AgencyAction,
     Category,
     RecordAgency,
+    SavedEntry,
     SupportRecord,
 )
 
@@ -66,6 +68,43 @@ class EditConflict(ValidationError):
         )
         self.record = record
         self.changes = changes
+
+
+ALREADY_SAVED = "この記録はすでに保存されています。"
+
+
+class AlreadySaved(ValidationError):
+    """The entry screen's token was used by a save already: nothing more is created."""
+
+    def __init__(self, entry: SavedEntry) -> None:
+        super().__init__(ALREADY_SAVED)
+        self.record = entry.record
+
+
+def new_entry_token() -> str:
+    """The one-time token an entry screen carries (SavedEntry)."""
+    return secrets.token_urlsafe(24)
+
+
+def find_saved_entry(token: str) -> SavedEntry | None:
+    if not token:
+        return None
+    return SavedEntry.objects.select_related("record").filter(token=token).first()
+
+
+def _claim_entry(token: str, by: User) -> SavedEntry | None:
+    """Inside the save's transaction: the token's row, or AlreadySaved if it was used.
+    The unique token makes a concurrent second save wait for the first, then refuse."""
+    if not token:
+        return None
+    try:
+        with transaction.atomic():
+            return SavedEntry.objects.create(token=token, created_by=by)
+    except IntegrityError:
+        entry = find_saved_entry(token)
+        if entry is None:  # pragma: no cover - the row that refused us is gone again
+            raise
+        raise AlreadySaved(entry) from None
 
 
 def check_record(data: RecordData, *, today: date) -> None:
@@ -145,15 +184,23 @@ def _set_relations(record: SupportRecord, data: RecordData) -> None:
     )
 
 
-def create_record(*, by: User, data: RecordData, today: date | None = None) -> SupportRecord:
+def create_record(
+    *, by: User, data: RecordData, today: date | None = None, entry_token: str = ""
+) -> SupportRecord:
+    """`entry_token`: the entry screen's one-time token; a second save with it creates
+    nothing and raises AlreadySaved."""
     require(by, "record.create")
     derive_area(data.values)
     check_record(data, today=today or timezone.localdate())
     with transaction.atomic():
+        entry = _claim_entry(entry_token, by)
         record = SupportRecord(**data.values, created_by=by, updated_by=by)
         record.save()
         _set_relations(record, data)
         log_action(by=by, action="records.record.created", target=record, changes=_snapshot(record))
+        if entry is not None:
+            entry.record = record
+            entry.save(update_fields=["record"])
     return record
 
 
@@ -295,10 +342,12 @@ def record_outing(
     visit: dict[str, Any] | None,
     consultations: list[RecordData],
     today: date | None = None,
+    entry_token: str = "",
 ) -> list[SupportRecord]:
     """One outing: optionally the visit itself, then each consultation taken there.
 
-    All of them share date, staff, place and target, and are saved together or not at all."""
+    All of them share date, staff, place and target, and are saved together or not at all;
+    once per `entry_token` (see create_record)."""
     require(by, "record.create")
     today = today or timezone.localdate()
     if not visit and not consultations:
@@ -313,4 +362,9 @@ def record_outing(
         derive_area(item.values)
         check_record(item, today=today)
     with transaction.atomic():
-        return [create_record(by=by, data=item, today=today) for item in items]
+        entry = _claim_entry(entry_token, by)
+        records = [create_record(by=by, data=item, today=today) for item in items]
+        if entry is not None:
+            entry.record = records[0]
+            entry.save(update_fields=["record"])
+        return records

@@ -37,10 +37,13 @@ from tsunagu.records.queries import parse_filter, years_with_records
 from tsunagu.records.rules import NOTE_HIDDEN, trash_for
 from tsunagu.records.services import (
     TRASH_DAYS,
+    AlreadySaved,
     EditConflict,
     create_record,
     delete_record,
+    find_saved_entry,
     log_note_read,
+    new_entry_token,
     purge_record,
     restore_record,
     update_record,
@@ -75,11 +78,18 @@ def _form_context(form: RecordForm, **extra: Any) -> dict[str, Any]:
 @rule("record.create")
 def record_new(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
+    already_saved = None
     if request.method == "POST":
         form = RecordForm(request.POST, fiscal_year=_fiscal_year_from(request.POST.get("date")))
-        if form.is_valid():
+        # Sent again (Back, then 保存): said before the form is judged, whatever it holds now.
+        already_saved = find_saved_entry(request.POST.get("entry_token", ""))
+        if already_saved is None and form.is_valid():
             try:
-                record = create_record(by=user, data=form.record_data())
+                record = create_record(
+                    by=user, data=form.record_data(), entry_token=form.cleaned_data["entry_token"]
+                )
+            except AlreadySaved:
+                already_saved = find_saved_entry(form.cleaned_data["entry_token"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -104,11 +114,17 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
     else:
         initial = initial_for(user, request.session.get(LAST_PLACE_KEY))
         initial.update({k: v for k, v in request.GET.items() if k in RecordForm.base_fields})
+        initial["entry_token"] = new_entry_token()
         form = RecordForm(initial=initial, fiscal_year=_fiscal_year_from(initial.get("date")))
     return render(
         request,
         "records/record_form.html",
-        _form_context(form, title="記録の入力", closed=_is_closed(form.fiscal_year)),
+        _form_context(
+            form,
+            title="記録の入力",
+            closed=_is_closed(form.fiscal_year),
+            already_saved=already_saved,
+        ),
     )
 
 

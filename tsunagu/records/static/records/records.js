@@ -204,8 +204,21 @@
     scope.querySelectorAll("[data-combobox]").forEach(initCombobox);
   }
 
+  // --- a form brought back by the browser (Back) -----------------------------------
+  function initRestored(form) {
+    // The token is typed in, not written in the page: only a typed value is brought back
+    // on Back, and the one brought back is that of the entry that was saved.
+    form.querySelectorAll("[data-entry-token]").forEach(function (input) {
+      if (!input.value) { input.value = input.dataset.entryToken; }
+    });
+    // A date brought back may be of another year than the choices the page was drawn with.
+    var date = form.querySelector("input[name=date][hx-post]");
+    if (date && date.value !== date.defaultValue && window.htmx) { htmx.trigger(date, "change"); }
+  }
+
   function init(root) {
     root.querySelectorAll("[data-record-form]").forEach(function (form) {
+      initRestored(form);
       var rows = form.querySelectorAll("[data-formset-rows] [data-formset-row]");
       if (rows.length) { rows.forEach(initRow); } else { initConsultation(form); }
       form.querySelectorAll("[data-combobox]").forEach(initCombobox);
