@@ -317,7 +317,14 @@ def _write_list(
         spec = entry.term
         predecessors = [previous_by_key[normalize(p)] for p in spec.predecessors]
         if entry.id is None:
-            term = _create(scheme, fiscal_year, spec.name, orders[index], entry.retired)
+            term = _create(
+                scheme,
+                fiscal_year,
+                spec.name,
+                orders[index],
+                entry.retired,
+                like=predecessors[0] if len(predecessors) == 1 else None,
+            )
             term.predecessors.set(predecessors)
             changes["追加"].append(spec.name)
             if predecessors:
@@ -418,10 +425,16 @@ def _removal_problems(removed: list[Term], fiscal_year: int) -> list[tuple[int |
     return problems
 
 
-def _create(scheme: Scheme, fiscal_year: int, name: str, order: int, retired: bool) -> Term:
+def _create(
+    scheme: Scheme, fiscal_year: int, name: str, order: int, retired: bool, like: Term | None = None
+) -> Term:
+    """`like`: the entry of the year before this one continues; a kind keeps whether it
+    counts as a consultation (a new kind: from its name, ActivityKind.save)."""
     fields = {"fiscal_year": fiscal_year, "name": name, "order": order, "retired": retired}
     if isinstance(scheme, ConsulterType):
         return Category.objects.create(consulter_type=scheme, **fields)
+    if isinstance(like, ActivityKind):
+        return ActivityKind.objects.create(**fields, is_consultation=like.is_consultation)
     return ActivityKind.objects.create(**fields)
 
 
@@ -476,7 +489,12 @@ def start_year(*, by: User, fiscal_year: int) -> int:
                 )
             for source in [*kinds, *categories]:
                 copy = _create(
-                    scheme_of(source), fiscal_year, source.name, source.order, retired=False
+                    scheme_of(source),
+                    fiscal_year,
+                    source.name,
+                    source.order,
+                    retired=False,
+                    like=source,
                 )
                 copy.predecessors.set([source])
             log_action(

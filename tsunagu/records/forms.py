@@ -347,15 +347,29 @@ class OutingForm(SharedFieldsMixin):
         super().__init__(*args, **kwargs)
         self.fiscal_year = fiscal_year
         self.setup_shared()
+        # The counting rule by construction: the visit is never a consultation, the
+        # consultations always are.
         kinds = ActivityKind.objects.in_year(fiscal_year).active()
-        for name in ("visit_kind", "consultation_kind"):
+        label = fiscal_year_label(fiscal_year)
+        for name, consultation, refusal in (
+            ("visit_kind", False, "出向きの記録には、相談として数えない活動種別を選んでください。"),
+            (
+                "consultation_kind",
+                True,
+                "相談の活動種別には、相談として数える活動種別を選んでください。",
+            ),
+        ):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = kinds
+            field.queryset = kinds.filter(is_consultation=consultation)
+            field.error_messages["invalid_choice"] = f"{refusal}（{label}の一覧から選びます）"
         if not self.is_bound:
-            names = {kind.name_key: kind.pk for kind in kinds}
-            self.initial.setdefault("visit_kind", _first_containing(names, "出向き"))
-            self.initial.setdefault("consultation_kind", _first_containing(names, "相談"))
+            visits = {k.name_key: k.pk for k in kinds.filter(is_consultation=False)}
+            first_consultation = kinds.filter(is_consultation=True).first()
+            self.initial.setdefault("visit_kind", _first_containing(visits, "出向き"))
+            self.initial.setdefault(
+                "consultation_kind", first_consultation.pk if first_consultation else None
+            )
 
     def clean_visit_note(self) -> str:
         return normalize_newlines(self.cleaned_data.get("visit_note", ""))

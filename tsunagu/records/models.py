@@ -103,9 +103,24 @@ class YearlyTerm(models.Model):
         return fiscal_year_label(self.fiscal_year)
 
 
-class ActivityKind(YearlyTerm):
-    """活動種別 of one fiscal year: 出向き・参加, 話し合いへの参加, 相談対応 …"""
+# The word that marks a consultation kind by name (相談対応), for a kind created without
+# saying whether it is one. Only the default: the flag is what counts.
+CONSULTATION_WORD = "相談"
 
+
+class ActivityKind(YearlyTerm):
+    """活動種別 of one fiscal year: 出向き・参加, 話し合いへの参加, 相談対応 …
+
+    The counting rule, by construction: a record of a consultation kind has a real
+    consulter type, a record of any other kind has none (services.check_record)."""
+
+    # None only until saved: a kind created without saying is a consultation kind when its
+    # name has 相談; a copy into the next year keeps its source's flag.
+    is_consultation = models.BooleanField(
+        "相談として数える",
+        default=None,
+        help_text="この種別の記録は相談者区分が必要で、相談件数に数えます。",
+    )
     predecessors = models.ManyToManyField(
         "self",
         verbose_name="前年度の種別",
@@ -122,6 +137,11 @@ class ActivityKind(YearlyTerm):
                 fields=["fiscal_year", "name_key"], name="activitykind_unique_name"
             ),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.is_consultation is None:
+            self.is_consultation = CONSULTATION_WORD in normalize(self.name)
+        super().save(*args, **kwargs)
 
 
 class Category(YearlyTerm):
@@ -205,6 +225,14 @@ class RecordQuerySet(models.QuerySet["SupportRecord"]):
 
     def consultations(self) -> "RecordQuerySet":
         return self.filter(consulter_type__isnull=False)
+
+    def breaking_counting_rule(self) -> "RecordQuerySet":
+        """Records against the counting rule: a consultation kind without a consulter type,
+        or another kind with one (kept as they are; `tsunagu check_records` lists them)."""
+        return self.filter(
+            Q(activity_kind__is_consultation=True, consulter_type__isnull=True)
+            | Q(activity_kind__is_consultation=False, consulter_type__isnull=False)
+        )
 
     def with_related(self) -> "RecordQuerySet":
         """Everything a list row shows, in a constant number of queries."""

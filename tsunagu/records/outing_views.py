@@ -75,7 +75,8 @@ def outing_new(request: HttpRequest) -> HttpResponse:
             except AlreadySaved:
                 already_saved = find_saved_entry(form.cleaned_data["entry_token"])
             except ValidationError as error:
-                form.add_error(None, error)
+                # The service speaks of one record's fields, most of them on the rows.
+                form.add_error(None, error.messages)
             else:
                 request.session[LAST_PLACE_KEY] = shared["place"]
                 messages.success(request, f"出向き先での記録を{len(records)}件保存しました。")

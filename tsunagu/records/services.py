@@ -122,6 +122,19 @@ def check_record(data: RecordData, *, today: date) -> None:
             f"日付の年度（{fiscal_year_label(fy)}）の活動種別を選んでください。"
         )
     consulter_type = values.get("consulter_type")
+    # The counting rule: the kind says whether this is a consultation, and only then is
+    # there a consulter type (so 活動内容別「相談対応」 and the consultation count agree).
+    if kind.is_consultation and consulter_type is None:
+        errors.setdefault("consulter_type", []).append(
+            f"活動種別「{kind.name}」は相談として数える種別です。"
+            "相談者区分を選んでください（「相談ではない」は選べません）。"
+        )
+    if not kind.is_consultation and consulter_type is not None:
+        errors.setdefault("consulter_type", []).append(
+            f"活動種別「{kind.name}」は相談として数えない種別です。"
+            "相談を受けたときは相談の活動種別を選び、そうでなければ相談者区分を"
+            "「相談ではない」にしてください。"
+        )
     if consulter_type is None and data.categories:
         errors.setdefault("categories", []).append(
             "相談内容を選ぶときは相談者区分も選んでください。"
