@@ -9,7 +9,7 @@ from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import login, screenshot
 from tsunagu.accounts.models import Role
 from tsunagu.directory.models import ActivityGroup, Agency, AgencyGroup, GroupKind, Region, Zone
-from tsunagu.lib.fiscal import fiscal_year_of
+from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.records.defaults import ensure_consulter_types
 from tsunagu.records.models import (
     ActivityKind,
@@ -155,3 +155,88 @@ def test_two_browsers_editing_the_same_record(new_page, setting) -> None:  # typ
     record.refresh_from_db()
     assert record.place == Place.PHONE and record.note == "最初のメモ"
     assert record.date == timezone.localdate() and isinstance(record.date, date)
+
+
+def _last_years_lists(setting) -> int:  # type: ignore[no-untyped-def]
+    """The same kinds and categories for the fiscal year before this one."""
+    last = fiscal_year_of(timezone.localdate()) - 1
+    for i, name in enumerate(setting["kinds"]):
+        ActivityKind.objects.create(fiscal_year=last, name=name, order=i)
+    for category in Category.objects.all():
+        Category.objects.create(
+            fiscal_year=last,
+            consulter_type=category.consulter_type,
+            name=category.name,
+            order=category.order,
+        )
+    return last
+
+
+def test_outing_date_change_keeps_target_notes_and_types(page, setting) -> None:  # type: ignore[no-untyped-def]
+    last = _last_years_lists(setting)
+    login(page, "sato", PASSWORD)
+    page.goto("/records/outing/")
+    target = page.get_by_role("combobox", name="支援先")
+    target.press_sequentially("ひだまり")
+    expect(page.get_by_role("option", name="いきいきサロンひだまり")).to_be_visible()
+    target.press("Enter")
+    page.get_by_label("出向きのメモ").fill("サロンの茶話会に参加。")
+    first = page.locator("[data-formset-row]").nth(0)
+    first.get_by_role("radio", name="ニーズを抱えている個人").check()
+    first.get_by_role("checkbox", name="近況報告など").check()
+    first.get_by_label("メモ").fill("買い物に困っているとのこと。")
+
+    # The outing was last June: a date in the year before.
+    page.get_by_label("日付").fill(f"{last}-06-12")
+    page.get_by_label("日付").press("Tab")
+    expect(page.get_by_text(f"{fiscal_year_label(last)}の分類を表示中")).to_be_visible()
+    expect(target).to_have_value("いきいきサロンひだまり")
+    expect(page.get_by_label("出向きのメモ")).to_have_value("サロンの茶話会に参加。")
+    expect(first.get_by_label("メモ")).to_have_value("買い物に困っているとのこと。")
+    expect(first.get_by_role("radio", name="ニーズを抱えている個人")).to_be_checked()
+    expect(first.get_by_role("checkbox", name="近況報告など")).to_be_checked()
+    # A row added afterwards offers the new year's categories.
+    page.get_by_role("button", name="相談をもう1件追加").click()
+    third = page.locator("[data-formset-row]").nth(2)
+    third.get_by_role("radio", name="ボランティア希望（活動）者").check()
+    third.get_by_role("checkbox", name="ボランティアしたい").check()
+    page.get_by_role("button", name="まとめて保存").click()
+
+    expect(page.get_by_text("出向き先での記録を3件保存しました。")).to_be_visible()
+    records = SupportRecord.objects.order_by("id")
+    assert {r.fiscal_year for r in records} == {last}
+    assert {r.target_group for r in records} == {setting["group"]}
+    assert [r.note for r in records] == [
+        "サロンの茶話会に参加。",
+        "買い物に困っているとのこと。",
+        "",
+    ]
+    assert [c.fiscal_year for r in records for c in r.categories.all()] == [last, last]
+
+
+def test_back_then_save_again_creates_nothing(page, setting) -> None:  # type: ignore[no-untyped-def]
+    last = _last_years_lists(setting)
+    login(page, "sato", PASSWORD)
+    page.goto("/records/new/")
+    page.get_by_role("radio", name="出向き・参加").check()
+    page.get_by_label("日付").fill(f"{last}-12-12")
+    page.get_by_label("日付").press("Tab")
+    expect(page.get_by_text(f"{fiscal_year_label(last)}の分類を表示中")).to_be_visible()
+    expect(page.get_by_role("radio", name="出向き・参加")).to_be_checked()
+    page.get_by_label("メモ").fill("年末の交流会に参加。")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(
+        page.get_by_text(f"{last}年12月12日の記録（出向き・参加）を保存しました。")
+    ).to_be_visible()
+    saved = SupportRecord.objects.get()
+
+    page.go_back()
+    # The date is what was typed, not today's default.
+    expect(page.get_by_label("日付")).to_have_value(f"{last}-12-12")
+    expect(page.get_by_label("メモ")).to_have_value("年末の交流会に参加。")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_text("この記録はすでに保存されています。")).to_be_visible()
+    assert SupportRecord.objects.count() == 1
+    page.get_by_role("link", name="保存された記録を開く").click()
+    page.wait_for_url(f"**/records/{saved.pk}/")
+    assert saved.date == date(last, 12, 12) and saved.fiscal_year == last

@@ -39,6 +39,8 @@ def edit_data(client, url: str) -> dict[str, Any]:  # type: ignore[no-untyped-de
         data[prefix + "order"] = row.get("order", "")
         if row.get("retired"):
             data[prefix + "retired"] = "on"
+        if row.get("is_consultation"):
+            data[prefix + "is_consultation"] = "on"
         data[prefix + "predecessors"] = [str(pk) for pk in row.get("predecessors", [])]
     return data
 
@@ -359,3 +361,35 @@ def test_a_closed_year_can_be_edited_with_a_warning(admin_client, admin_user, fy
     page = admin_client.get("/categories/kinds/?year=2021").content.decode()
     assert "令和3年度は締めてあります。" in page
     assert "締めてあります" not in admin_client.get("/categories/kinds/?year=2020").content.decode()
+
+
+def test_the_kinds_editor_declares_which_kinds_are_consultations(
+    admin_client, fy2021, admin_user
+) -> None:  # type: ignore[no-untyped-def]
+    url = "/categories/kinds/?year=2021"
+    page = admin_client.get(url).content.decode()
+    assert "相談として数える" in page
+    assert "相談として数える" not in admin_client.get(needs_url("?year=2021")).content.decode()
+    data = edit_data(admin_client, url)
+    blank = next(i for i in range(10) if not data.get(f"entries-{i}-name", "x"))
+    data[f"entries-{blank}-name"] = "個別支援"
+    data[f"entries-{blank}-is_consultation"] = "on"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    assert kind(2021, "個別支援").is_consultation
+    assert kind(2021, "相談対応").is_consultation  # kept, as the box was left ticked
+
+
+def test_a_kind_with_records_keeps_whether_it_is_a_consultation(
+    admin_client, fy2021, admin_user
+) -> None:  # type: ignore[no-untyped-def]
+    consultation(category(2021, "近況報告など"))
+    url = "/categories/kinds/?year=2021"
+    data = edit_data(admin_client, url)
+    row = next(i for i in range(10) if data.get(f"entries-{i}-name") == "相談対応")
+    del data[f"entries-{row}-is_consultation"]
+    page = admin_client.post(url, data).content.decode()
+    assert (
+        "「相談対応」は記録で使われているため、相談として数えるかどうかを変えられません。" in page
+    )
+    assert kind(2021, "相談対応").is_consultation

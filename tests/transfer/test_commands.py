@@ -86,7 +86,10 @@ def test_bad_arguments_are_explained(
 def test_export_writes_files_that_import(world: dict[str, Any], tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_bytes(
-        records_file(record_row(), record_row(日付="2019-06-01", 活動種別="相談対応"))
+        records_file(
+            record_row(),
+            record_row(日付="2019-06-01", 活動種別="相談対応", 相談者区分="市民社協の事業"),
+        )
     )
     run("import", "records", str(source))
     out, _ = run("export", "records", "--fy", "2020", "-o", str(tmp_path / "r.xlsx"))

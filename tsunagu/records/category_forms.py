@@ -30,6 +30,12 @@ class EntryForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "entry-row__order"}),
     )
     retired = forms.BooleanField(label="使用終了", required=False)
+    # Shown for activity kinds only (a category list ignores it).
+    is_consultation = forms.BooleanField(
+        label="相談として数える",
+        required=False,
+        help_text="この種別の記録には相談者区分が必要です。",
+    )
     predecessors = forms.TypedMultipleChoiceField(
         label="引き継ぐ前年度の分類",
         coerce=int,
@@ -75,6 +81,7 @@ class BaseEntryFormSet(forms.BaseFormSet):
                     id=data["id"],
                     order=data["order"],
                     retired=data["retired"],
+                    consultation=data.get("is_consultation", False),
                 )
             )
             rows.append(index)
@@ -102,6 +109,7 @@ def initial_rows(terms: Sequence[Term]) -> list[dict[str, Any]]:
             "name": t.name,
             "order": t.order,
             "retired": t.retired,
+            "is_consultation": getattr(t, "is_consultation", False),
             "predecessors": [p.pk for p in t.predecessors.all()],
         }
         for t in terms
@@ -111,7 +119,13 @@ def initial_rows(terms: Sequence[Term]) -> list[dict[str, Any]]:
 def copied_rows(previous: Sequence[Term]) -> list[dict[str, Any]]:
     """Last year's entries in use, each continuing itself: the start of an empty list."""
     return [
-        {"name": t.name, "order": t.order, "retired": False, "predecessors": [t.pk]}
+        {
+            "name": t.name,
+            "order": t.order,
+            "retired": False,
+            "is_consultation": getattr(t, "is_consultation", False),
+            "predecessors": [t.pk],
+        }
         for t in previous
         if not t.retired
     ]

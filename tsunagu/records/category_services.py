@@ -22,7 +22,13 @@ from tsunagu.core.access import require
 from tsunagu.lib.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.lineage import TermSpec, lineage_label, lineage_problems, shapes
-from tsunagu.records.models import ActivityKind, Category, ConsulterType, ReportStyle
+from tsunagu.records.models import (
+    ActivityKind,
+    Category,
+    ConsulterType,
+    ReportStyle,
+    SupportRecord,
+)
 
 ACTIVITY_KINDS: Final = "activity_kinds"
 KINDS_SLUG: Final = "kinds"
@@ -84,7 +90,14 @@ def list_digest(terms: Iterable[Term]) -> str:
     """A fingerprint of a saved list (needs predecessors prefetched): a form carries it,
     and saving refuses a list that someone else changed in between."""
     rows = sorted(
-        (t.pk, t.name, t.order, t.retired, sorted(p.pk for p in t.predecessors.all()))
+        (
+            t.pk,
+            t.name,
+            t.order,
+            t.retired,
+            sorted(p.pk for p in t.predecessors.all()),
+            getattr(t, "is_consultation", None),
+        )
         for t in terms
     )
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:32]
@@ -164,6 +177,9 @@ class EntrySpec:
     id: int | None = None
     order: int | None = None
     retired: bool = False
+    # Activity kinds only: counted as a consultation (ActivityKind.is_consultation);
+    # None leaves it as it is (an existing kind) or to the default (a new one).
+    consultation: bool | None = None
 
     @property
     def term(self) -> TermSpec:
@@ -278,6 +294,7 @@ def _write_list(
     problems = _entry_problems(entries, by_id, scheme, fiscal_year)
     problems += lineage_problems([p.name for p in previous], [e.term for e in entries])
     problems += _removal_problems(removed, fiscal_year)
+    problems += _consultation_problems(entries, by_id)
     if problems:
         raise YearListError(problems)
 
@@ -296,6 +313,8 @@ def _write_list(
         "使用再開": [],
         "削除": [t.name for t in removed],
         "前年度とのつながり": [],
+        "相談として数える": [],
+        "相談として数えない": [],
     }
     if removed:
         this_year.filter(pk__in=[t.pk for t in removed]).delete()
@@ -317,7 +336,15 @@ def _write_list(
         spec = entry.term
         predecessors = [previous_by_key[normalize(p)] for p in spec.predecessors]
         if entry.id is None:
-            term = _create(scheme, fiscal_year, spec.name, orders[index], entry.retired)
+            term = _create(
+                scheme,
+                fiscal_year,
+                spec.name,
+                orders[index],
+                entry.retired,
+                like=predecessors[0] if len(predecessors) == 1 else None,
+                consultation=entry.consultation,
+            )
             term.predecessors.set(predecessors)
             changes["追加"].append(spec.name)
             if predecessors:
@@ -418,10 +445,53 @@ def _removal_problems(removed: list[Term], fiscal_year: int) -> list[tuple[int |
     return problems
 
 
-def _create(scheme: Scheme, fiscal_year: int, name: str, order: int, retired: bool) -> Term:
+def _consultation_problems(
+    entries: Sequence[EntrySpec], by_id: dict[int, Term]
+) -> list[tuple[int | None, str]]:
+    """A kind with records keeps whether it counts as a consultation: changing it would
+    reinterpret those records (tsunagu check_records)."""
+    changed = {
+        index: by_id[entry.id]
+        for index, entry in enumerate(entries)
+        if entry.id in by_id
+        and entry.consultation is not None
+        and isinstance(by_id[entry.id], ActivityKind)
+        and by_id[entry.id].is_consultation != entry.consultation  # type: ignore[union-attr]
+    }
+    used = set(
+        SupportRecord.objects.filter(activity_kind__in=list(changed.values()))
+        .values_list("activity_kind_id", flat=True)
+        .distinct()
+    )
+    return [
+        (
+            index,
+            f"「{term.name}」は記録で使われているため、相談として数えるかどうかを変えられません。"
+            "新しい年度の種別で変えてください。",
+        )
+        for index, term in changed.items()
+        if term.pk in used
+    ]
+
+
+def _create(
+    scheme: Scheme,
+    fiscal_year: int,
+    name: str,
+    order: int,
+    retired: bool,
+    like: Term | None = None,
+    consultation: bool | None = None,
+) -> Term:
+    """A kind counts as a consultation as `consultation` says; else as `like`, the entry
+    of the year before it continues, did; else from its name (ActivityKind.save)."""
     fields = {"fiscal_year": fiscal_year, "name": name, "order": order, "retired": retired}
     if isinstance(scheme, ConsulterType):
         return Category.objects.create(consulter_type=scheme, **fields)
+    if consultation is not None:
+        return ActivityKind.objects.create(**fields, is_consultation=consultation)
+    if isinstance(like, ActivityKind):
+        return ActivityKind.objects.create(**fields, is_consultation=like.is_consultation)
     return ActivityKind.objects.create(**fields)
 
 
@@ -445,6 +515,14 @@ def _update(
     if term.retired != entry.retired:
         fields.append("retired")
         changes["使用終了" if entry.retired else "使用再開"].append(name)
+    if (
+        isinstance(term, ActivityKind)
+        and entry.consultation is not None
+        and term.is_consultation != entry.consultation
+    ):
+        term.is_consultation = entry.consultation
+        fields.append("is_consultation")
+        changes["相談として数える" if entry.consultation else "相談として数えない"].append(name)
     if fields:
         term.name, term.order, term.retired = name, order, entry.retired
         term.save(update_fields=fields)
@@ -476,7 +554,12 @@ def start_year(*, by: User, fiscal_year: int) -> int:
                 )
             for source in [*kinds, *categories]:
                 copy = _create(
-                    scheme_of(source), fiscal_year, source.name, source.order, retired=False
+                    scheme_of(source),
+                    fiscal_year,
+                    source.name,
+                    source.order,
+                    retired=False,
+                    like=source,
                 )
                 copy.predecessors.set([source])
             log_action(

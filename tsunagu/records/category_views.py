@@ -198,6 +198,7 @@ def _list_context(scheme: services.Scheme, year: int, slug: str) -> dict[str, An
         "scheme": scheme,
         "scheme_label": services.scheme_label(scheme),
         "noun": _noun(scheme),
+        "is_kinds": not isinstance(scheme, ConsulterType),
         "slug": slug,
         "year": year,
         "year_label": fiscal_year_label(year),

@@ -74,6 +74,8 @@ class SharedFieldsMixin(forms.Form):
     target = forms.CharField(label="支援先", required=False, widget=forms.HiddenInput)
     zone = forms.ModelChoiceField(label="圏域", queryset=Zone.objects.none(), required=False)
     region = forms.ModelChoiceField(label="地域", queryset=Region.objects.none(), required=False)
+    # The entry screens' one-time token (services.create_record); unused when editing.
+    entry_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def setup_shared(self, *, instance_staff: User | None = None) -> None:
         staff = self.fields["staff"]
@@ -345,15 +347,29 @@ class OutingForm(SharedFieldsMixin):
         super().__init__(*args, **kwargs)
         self.fiscal_year = fiscal_year
         self.setup_shared()
+        # The counting rule by construction: the visit is never a consultation, the
+        # consultations always are.
         kinds = ActivityKind.objects.in_year(fiscal_year).active()
-        for name in ("visit_kind", "consultation_kind"):
+        label = fiscal_year_label(fiscal_year)
+        for name, consultation, refusal in (
+            ("visit_kind", False, "出向きの記録には、相談として数えない活動種別を選んでください。"),
+            (
+                "consultation_kind",
+                True,
+                "相談の活動種別には、相談として数える活動種別を選んでください。",
+            ),
+        ):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = kinds
+            field.queryset = kinds.filter(is_consultation=consultation)
+            field.error_messages["invalid_choice"] = f"{refusal}（{label}の一覧から選びます）"
         if not self.is_bound:
-            names = {kind.name_key: kind.pk for kind in kinds}
-            self.initial.setdefault("visit_kind", _first_containing(names, "出向き"))
-            self.initial.setdefault("consultation_kind", _first_containing(names, "相談"))
+            visits = {k.name_key: k.pk for k in kinds.filter(is_consultation=False)}
+            first_consultation = kinds.filter(is_consultation=True).first()
+            self.initial.setdefault("visit_kind", _first_containing(visits, "出向き"))
+            self.initial.setdefault(
+                "consultation_kind", first_consultation.pk if first_consultation else None
+            )
 
     def clean_visit_note(self) -> str:
         return normalize_newlines(self.cleaned_data.get("visit_note", ""))
@@ -405,3 +421,56 @@ class BaseConsultationFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unuse
 ConsultationFormSet = forms.formset_factory(
     ConsultationForm, formset=BaseConsultationFormSet, extra=2, max_num=30, validate_max=True
 )
+
+
+# --- a date moved to another fiscal year -------------------------------------------
+# Activity kinds and categories are yearly rows: the one picked for the old date is not a
+# choice of the new year. What has a row of the same name in the new year is carried to
+# it; what has none is dropped and named in a notice, never lost without a word.
+
+
+def carry_kind(raw: str | None, fiscal_year: int, *, label: str = "活動種別") -> tuple[str, str]:
+    """(the value for the new year, a notice or "") for one chosen activity kind."""
+    if not raw or not str(raw).isdigit():
+        return "", ""
+    kind = ActivityKind.objects.filter(pk=int(raw)).first()
+    if kind is None or kind.fiscal_year == fiscal_year:
+        return (str(raw) if kind else ""), ""
+    same = ActivityKind.objects.in_year(fiscal_year).filter(name_key=kind.name_key).first()
+    if same is not None:
+        return str(same.pk), ""
+    return "", (
+        f"{label}「{kind.name}」（{fiscal_year_label(kind.fiscal_year)}）は"
+        f"{fiscal_year_label(fiscal_year)}の一覧にないため、選択を外しました。選び直してください。"
+    )
+
+
+def carry_categories(raw: list[str], fiscal_year: int) -> tuple[list[str], list[str]]:
+    """(the values for the new year, notices) for the chosen categories."""
+    chosen = list(
+        Category.objects.filter(pk__in=[int(v) for v in raw if str(v).isdigit()])
+        .select_related("consulter_type")
+        .order_by("order", "id")
+    )
+    moved = [c for c in chosen if c.fiscal_year != fiscal_year]
+    values = [str(c.pk) for c in chosen if c.fiscal_year == fiscal_year]
+    if not moved:
+        return values, []
+    same = {
+        (c.consulter_type_id, c.name_key): c.pk
+        for c in Category.objects.in_year(fiscal_year).filter(
+            name_key__in={c.name_key for c in moved}
+        )
+    }
+    notices = []
+    for category in moved:
+        pk = same.get((category.consulter_type_id, category.name_key))
+        if pk is not None:
+            values.append(str(pk))
+        else:
+            notices.append(
+                f"相談内容「{category.name}」（{category.consulter_type.name}）は"
+                f"{fiscal_year_label(fiscal_year)}の一覧にないため、チェックを外しました。"
+                "選び直してください。"
+            )
+    return values, notices

@@ -103,9 +103,24 @@ class YearlyTerm(models.Model):
         return fiscal_year_label(self.fiscal_year)
 
 
-class ActivityKind(YearlyTerm):
-    """活動種別 of one fiscal year: 出向き・参加, 話し合いへの参加, 相談対応 …"""
+# The word that marks a consultation kind by name (相談対応), for a kind created without
+# saying whether it is one. Only the default: the flag is what counts.
+CONSULTATION_WORD = "相談"
 
+
+class ActivityKind(YearlyTerm):
+    """活動種別 of one fiscal year: 出向き・参加, 話し合いへの参加, 相談対応 …
+
+    The counting rule, by construction: a record of a consultation kind has a real
+    consulter type, a record of any other kind has none (services.check_record)."""
+
+    # None only until saved: a kind created without saying is a consultation kind when its
+    # name has 相談; a copy into the next year keeps its source's flag.
+    is_consultation = models.BooleanField(
+        "相談として数える",
+        default=None,
+        help_text="この種別の記録は相談者区分が必要で、相談件数に数えます。",
+    )
     predecessors = models.ManyToManyField(
         "self",
         verbose_name="前年度の種別",
@@ -122,6 +137,11 @@ class ActivityKind(YearlyTerm):
                 fields=["fiscal_year", "name_key"], name="activitykind_unique_name"
             ),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.is_consultation is None:
+            self.is_consultation = CONSULTATION_WORD in normalize(self.name)
+        super().save(*args, **kwargs)
 
 
 class Category(YearlyTerm):
@@ -205,6 +225,14 @@ class RecordQuerySet(models.QuerySet["SupportRecord"]):
 
     def consultations(self) -> "RecordQuerySet":
         return self.filter(consulter_type__isnull=False)
+
+    def breaking_counting_rule(self) -> "RecordQuerySet":
+        """Records against the counting rule: a consultation kind without a consulter type,
+        or another kind with one (kept as they are; `tsunagu check_records` lists them)."""
+        return self.filter(
+            Q(activity_kind__is_consultation=True, consulter_type__isnull=True)
+            | Q(activity_kind__is_consultation=False, consulter_type__isnull=False)
+        )
 
     def with_related(self) -> "RecordQuerySet":
         """Everything a list row shows, in a constant number of queries."""
@@ -421,3 +449,33 @@ class RecordAgency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.name}（{self.get_action_display()}）"
+
+
+class SavedEntry(models.Model):
+    """The one-time token of an entry screen, and the record its save created.
+
+    A form sent twice (a double click, Back then 保存 again) carries the same token; the
+    second finds it here and creates nothing."""
+
+    token = models.CharField("送信の識別子", max_length=64, unique=True)
+    record = models.ForeignKey(
+        SupportRecord,
+        verbose_name="保存した記録",
+        on_delete=models.SET_NULL,  # a purged record still was saved once
+        null=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="保存した人",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("保存日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "保存済みの入力"
+        verbose_name_plural = "保存済みの入力"
+
+    def __str__(self) -> str:
+        return self.token

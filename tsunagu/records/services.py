@@ -1,12 +1,13 @@
 """Every change to a support record: create, update (with conflict detection), delete
 into the trash, restore, purge. Each runs in one transaction with its audit entry."""
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from tsunagu.records.models import (
     AgencyAction,
     Category,
     RecordAgency,
+    SavedEntry,
     SupportRecord,
 )
 
@@ -68,6 +70,43 @@ class EditConflict(ValidationError):
         self.changes = changes
 
 
+ALREADY_SAVED = "この記録はすでに保存されています。"
+
+
+class AlreadySaved(ValidationError):
+    """The entry screen's token was used by a save already: nothing more is created."""
+
+    def __init__(self, entry: SavedEntry) -> None:
+        super().__init__(ALREADY_SAVED)
+        self.record = entry.record
+
+
+def new_entry_token() -> str:
+    """The one-time token an entry screen carries (SavedEntry)."""
+    return secrets.token_urlsafe(24)
+
+
+def find_saved_entry(token: str) -> SavedEntry | None:
+    if not token:
+        return None
+    return SavedEntry.objects.select_related("record").filter(token=token).first()
+
+
+def _claim_entry(token: str, by: User) -> SavedEntry | None:
+    """Inside the save's transaction: the token's row, or AlreadySaved if it was used.
+    The unique token makes a concurrent second save wait for the first, then refuse."""
+    if not token:
+        return None
+    try:
+        with transaction.atomic():
+            return SavedEntry.objects.create(token=token, created_by=by)
+    except IntegrityError:
+        entry = find_saved_entry(token)
+        if entry is None:  # pragma: no cover - the row that refused us is gone again
+            raise
+        raise AlreadySaved(entry) from None
+
+
 def check_record(data: RecordData, *, today: date) -> None:
     """The rules of one record that span its relations. Raises ValidationError."""
     values = data.values
@@ -83,6 +122,19 @@ def check_record(data: RecordData, *, today: date) -> None:
             f"日付の年度（{fiscal_year_label(fy)}）の活動種別を選んでください。"
         )
     consulter_type = values.get("consulter_type")
+    # The counting rule: the kind says whether this is a consultation, and only then is
+    # there a consulter type (so 活動内容別「相談対応」 and the consultation count agree).
+    if kind.is_consultation and consulter_type is None:
+        errors.setdefault("consulter_type", []).append(
+            f"活動種別「{kind.name}」は相談として数える種別です。"
+            "相談者区分を選んでください（「相談ではない」は選べません）。"
+        )
+    if not kind.is_consultation and consulter_type is not None:
+        errors.setdefault("consulter_type", []).append(
+            f"活動種別「{kind.name}」は相談として数えない種別です。"
+            "相談を受けたときは相談の活動種別を選び、そうでなければ相談者区分を"
+            "「相談ではない」にしてください。"
+        )
     if consulter_type is None and data.categories:
         errors.setdefault("categories", []).append(
             "相談内容を選ぶときは相談者区分も選んでください。"
@@ -145,15 +197,23 @@ def _set_relations(record: SupportRecord, data: RecordData) -> None:
     )
 
 
-def create_record(*, by: User, data: RecordData, today: date | None = None) -> SupportRecord:
+def create_record(
+    *, by: User, data: RecordData, today: date | None = None, entry_token: str = ""
+) -> SupportRecord:
+    """`entry_token`: the entry screen's one-time token; a second save with it creates
+    nothing and raises AlreadySaved."""
     require(by, "record.create")
     derive_area(data.values)
     check_record(data, today=today or timezone.localdate())
     with transaction.atomic():
+        entry = _claim_entry(entry_token, by)
         record = SupportRecord(**data.values, created_by=by, updated_by=by)
         record.save()
         _set_relations(record, data)
         log_action(by=by, action="records.record.created", target=record, changes=_snapshot(record))
+        if entry is not None:
+            entry.record = record
+            entry.save(update_fields=["record"])
     return record
 
 
@@ -295,10 +355,12 @@ def record_outing(
     visit: dict[str, Any] | None,
     consultations: list[RecordData],
     today: date | None = None,
+    entry_token: str = "",
 ) -> list[SupportRecord]:
     """One outing: optionally the visit itself, then each consultation taken there.
 
-    All of them share date, staff, place and target, and are saved together or not at all."""
+    All of them share date, staff, place and target, and are saved together or not at all;
+    once per `entry_token` (see create_record)."""
     require(by, "record.create")
     today = today or timezone.localdate()
     if not visit and not consultations:
@@ -313,4 +375,9 @@ def record_outing(
         derive_area(item.values)
         check_record(item, today=today)
     with transaction.atomic():
-        return [create_record(by=by, data=item, today=today) for item in items]
+        entry = _claim_entry(entry_token, by)
+        records = [create_record(by=by, data=item, today=today) for item in items]
+        if entry is not None:
+            entry.record = records[0]
+            entry.save(update_fields=["record"])
+        return records

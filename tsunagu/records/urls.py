@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.record_new, name="new"),
     path("choices/", views.record_choices, name="choices"),
     path("outing/", outing_views.outing_new, name="outing"),
+    path("outing/choices/", outing_views.outing_choices, name="outing_choices"),
     path("trash/", views.trash, name="trash"),
     path("lookup/<slug:source>/", views.lookup, name="lookup"),
     path("<int:pk>/", views.record_detail, name="detail"),

@@ -23,16 +23,26 @@ from tsunagu.lib.fiscal import (
 )
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.access import get_record_for_user
-from tsunagu.records.forms import CategoryChoices, RecordForm, initial_for, target_value
+from tsunagu.records.forms import (
+    CategoryChoices,
+    RecordForm,
+    carry_categories,
+    carry_kind,
+    initial_for,
+    target_value,
+)
 from tsunagu.records.models import AgencyAction, SupportRecord
 from tsunagu.records.queries import parse_filter, years_with_records
 from tsunagu.records.rules import NOTE_HIDDEN, trash_for
 from tsunagu.records.services import (
     TRASH_DAYS,
+    AlreadySaved,
     EditConflict,
     create_record,
     delete_record,
+    find_saved_entry,
     log_note_read,
+    new_entry_token,
     purge_record,
     restore_record,
     update_record,
@@ -67,11 +77,18 @@ def _form_context(form: RecordForm, **extra: Any) -> dict[str, Any]:
 @rule("record.create")
 def record_new(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
+    already_saved = None
     if request.method == "POST":
         form = RecordForm(request.POST, fiscal_year=_fiscal_year_from(request.POST.get("date")))
-        if form.is_valid():
+        # Sent again (Back, then 保存): said before the form is judged, whatever it holds now.
+        already_saved = find_saved_entry(request.POST.get("entry_token", ""))
+        if already_saved is None and form.is_valid():
             try:
-                record = create_record(by=user, data=form.record_data())
+                record = create_record(
+                    by=user, data=form.record_data(), entry_token=form.cleaned_data["entry_token"]
+                )
+            except AlreadySaved:
+                already_saved = find_saved_entry(form.cleaned_data["entry_token"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -96,21 +113,47 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
     else:
         initial = initial_for(user, request.session.get(LAST_PLACE_KEY))
         initial.update({k: v for k, v in request.GET.items() if k in RecordForm.base_fields})
+        initial["entry_token"] = new_entry_token()
         form = RecordForm(initial=initial, fiscal_year=_fiscal_year_from(initial.get("date")))
-    return render(request, "records/record_form.html", _form_context(form, title="記録の入力"))
+    return render(
+        request,
+        "records/record_form.html",
+        _form_context(
+            form,
+            title="記録の入力",
+            closed=_is_closed(form.fiscal_year),
+            already_saved=already_saved,
+        ),
+    )
 
 
 @rule("record.create")
 @require_POST
 def record_choices(request: AuthenticatedRequest) -> HttpResponse:
-    """The entry screen redrawn for the fiscal year of a newly typed date (htmx).
+    """What depends on the fiscal year, redrawn for a newly typed date (htmx, out of band).
 
-    The lists of activity kinds and categories are yearly, so a date in another year
-    needs other choices. Posted, not put in a URL: the form holds the note."""
+    The lists of activity kinds and categories are yearly, so a date in another year needs
+    other choices; every other field stays as typed in the page, untouched. Posted, not put
+    in a URL: the form holds the note."""
+    fiscal_year = _fiscal_year_from(request.POST.get("date"))
+    kind, kind_notice = carry_kind(request.POST.get("activity_kind"), fiscal_year)
+    categories, category_notices = carry_categories(request.POST.getlist("categories"), fiscal_year)
     initial: dict[str, Any] = {key: request.POST.get(key) for key in RecordForm.base_fields}
-    initial["categories"] = request.POST.getlist("categories")
-    form = RecordForm(initial=initial, fiscal_year=_fiscal_year_from(request.POST.get("date")))
-    return render(request, "records/record_form.html", _form_context(form, title="記録の入力"))
+    initial.update(activity_kind=kind, categories=categories)
+    form = RecordForm(initial=initial, fiscal_year=fiscal_year)
+    return render(
+        request,
+        "records/_record_year_choices.html",
+        _form_context(
+            form,
+            oob=True,
+            kind_notices=[kind_notice] if kind_notice else [],
+            category_notices=category_notices,
+            closed=_is_closed(fiscal_year),
+            # The edit screen posts the version it opened; its notice speaks of the record.
+            record=bool(request.POST.get("version")),
+        ),
+    )
 
 
 @rule("record.edit")

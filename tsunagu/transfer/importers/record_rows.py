@@ -93,9 +93,14 @@ class Lookups:
         self.staff = StaffLookup()
         self.kinds: dict[tuple[int, str], int] = {}
         self.kind_years: dict[str, set[int]] = {}
-        for pk, fy, key in ActivityKind.objects.values_list("pk", "fiscal_year", "name_key"):
+        self.consultation_kinds: set[int] = set()
+        for pk, fy, key, consultation in ActivityKind.objects.values_list(
+            "pk", "fiscal_year", "name_key", "is_consultation"
+        ):
             self.kinds[fy, key] = pk
             self.kind_years.setdefault(key, set()).add(fy)
+            if consultation:
+                self.consultation_kinds.add(pk)
         self.years_with_kinds = {fy for years in self.kind_years.values() for fy in years}
         self.places = {normalize(str(p.label)): p.value for p in Place} | {
             p.value: p.value for p in Place
@@ -160,6 +165,7 @@ class RecordResolver:
         group_id, target_region_id, zone_id, region_id = self._target(cells)
         zone_id = self._zone(cells, zone_id)
         type_row = self._consulter_type(cells)
+        self._counting_rule(cells, kind_id, type_row)
         category_ids = self._categories(cells, fy, type_row)
         agencies = self._agencies(cells)
         initiated = cells.flag("働きかけ", empty=False) or False
@@ -352,6 +358,26 @@ class RecordResolver:
         except DateParseError as error:
             cells.problem("フォローアップ期日", str(error))
             return None
+
+    def _counting_rule(
+        self, cells: RowReader, kind_id: int | None, type_row: TypeRow | None
+    ) -> None:
+        """A consultation kind has a consulter type; another kind has none
+        (services.check_record says the same on the screens)."""
+        if kind_id is None or (type_row is None and cells.text("相談者区分")):
+            return  # the kind or the type is wrong already, and said so
+        kind = cells.text("活動種別")
+        if kind_id in self.lookups.consultation_kinds and type_row is None:
+            cells.problem(
+                "相談者区分",
+                f"活動種別「{kind}」は相談として数える種別です。相談者区分を書いてください。",
+            )
+        elif kind_id not in self.lookups.consultation_kinds and type_row is not None:
+            cells.problem(
+                "相談者区分",
+                f"活動種別「{kind}」は相談として数えない種別です。"
+                "相談者区分は空欄にするか、相談の活動種別を書いてください。",
+            )
 
     def _consulter_type(self, cells: RowReader) -> TypeRow | None:
         text = cells.text("相談者区分")

@@ -183,10 +183,11 @@
   function initFormset(form) {
     var add = form.querySelector("[data-formset-add]");
     if (!add) { return; }
-    var template = form.querySelector("[data-formset-template]");
     var rows = form.querySelector("[data-formset-rows]");
     var total = form.querySelector("input[name$=TOTAL_FORMS]");
     add.addEventListener("click", function () {
+      // Looked up on each click: a date in another year redraws the template.
+      var template = form.querySelector("[data-formset-template]");
       var index = Number(total.value);
       var html = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__number__/g, String(index + 1));
       rows.insertAdjacentHTML("beforeend", html);
@@ -203,8 +204,21 @@
     scope.querySelectorAll("[data-combobox]").forEach(initCombobox);
   }
 
+  // --- a form brought back by the browser (Back) -----------------------------------
+  function initRestored(form) {
+    // The token is typed in, not written in the page: only a typed value is brought back
+    // on Back, and the one brought back is that of the entry that was saved.
+    form.querySelectorAll("[data-entry-token]").forEach(function (input) {
+      if (!input.value) { input.value = input.dataset.entryToken; }
+    });
+    // A date brought back may be of another year than the choices the page was drawn with.
+    var date = form.querySelector("input[name=date][hx-post]");
+    if (date && date.value !== date.defaultValue && window.htmx) { htmx.trigger(date, "change"); }
+  }
+
   function init(root) {
     root.querySelectorAll("[data-record-form]").forEach(function (form) {
+      initRestored(form);
       var rows = form.querySelectorAll("[data-formset-rows] [data-formset-row]");
       if (rows.length) { rows.forEach(initRow); } else { initConsultation(form); }
       form.querySelectorAll("[data-combobox]").forEach(initCombobox);
@@ -224,9 +238,9 @@
     if (elt.querySelector && elt.querySelector("[data-record-form]")) { init(elt); return; }
     var form = elt.closest && elt.closest("[data-record-form]");
     if (form) {
-      initConsultation(form);
+      // A part redrawn for another fiscal year: its categories follow the row's type.
+      syncCategories(elt.closest("[data-formset-row]") || form);
       elt.querySelectorAll("[data-combobox]").forEach(initCombobox);
-      initArea(form);
     }
   });
 })();
