@@ -616,8 +616,12 @@ def fundraising_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     drives = [d for d in drives if d.active or any(k[0] == d.pk for k in present)]
     methods = [m for m in methods if m.active or any(k[1] == m.pk for k in present)]
     initial = {f"a_{t.drive_id}_{t.method_id}": t.amount for t in totals}
+    # Bound on every POST, even one without fields: it then saves nothing ("no change").
     form = grant_forms.FundraisingYearForm(
-        request.POST or None, initial=initial, drives=drives, methods=methods
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        drives=drives,
+        methods=methods,
     )
     if request.method == "POST" and form.is_valid():
         try:
