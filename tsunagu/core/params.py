@@ -72,6 +72,8 @@ class FlagField(forms.BooleanField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
+        # A text widget hands over the raw text (a checkbox widget makes any text True).
+        kwargs.setdefault("widget", forms.TextInput)
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> bool:
