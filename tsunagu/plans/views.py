@@ -240,7 +240,8 @@ def status_edit(request: AuthenticatedRequest, pk: int, year: int) -> HttpRespon
         s.initiative_id: s
         for s in InitiativeStatus.objects.filter(initiative__plan=plan, fiscal_year=year)
     }
-    form = YearStatusForm(request.POST or None, initiatives=initiatives, statuses=statuses)
+    data = request.POST if request.method == "POST" else None  # an empty POST saves nothing
+    form = YearStatusForm(data, initiatives=initiatives, statuses=statuses)
     if request.method == "POST" and form.is_valid():
         try:
             changed = save_year_statuses(
