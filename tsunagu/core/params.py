@@ -5,6 +5,9 @@ Every list page reads its filters from the URL, and the URL is whatever a visito
 the database's integers, NUL bytes that PostgreSQL refuses. A page declares its parameters
 as a `QueryForm`; `parse()` keeps each value that is valid, drops each that is not (the
 page then shows everything for that filter), and says in Japanese which were dropped.
+
+The page number is left to Django's `Paginator.get_page`, which turns any text into a
+page; `?next=` to `url_has_allowed_host_and_scheme`.
 """
 
 import re
