@@ -1,9 +1,11 @@
 """A POST without the year's status grid keeps the saved statuses (issue #9, finding 9)."""
 
+from datetime import date
+
 import pytest
 from django.test import Client
 
-from tsunagu.plans.models import InitiativeStatus, Status
+from tsunagu.plans.models import InitiativeRecord, InitiativeStatus, Status
 
 
 @pytest.fixture
@@ -44,3 +46,22 @@ def test_only_the_rows_sent_change(staff_client: Client, saved) -> None:  # type
     )
     assert response.status_code == 302
     assert statuses() == {second.pk: (Status.ACHIEVED, "名簿を更新")}
+
+
+@pytest.mark.parametrize("data", [{}, {"csrfmiddlewaretoken": "x"}], ids=["empty", "token-only"])
+def test_a_post_without_the_checkbox_list_keeps_the_links(  # type: ignore[no-untyped-def]
+    staff_client: Client, city, make_plan, make_record, data
+) -> None:
+    plan = make_plan(city["honcho"])
+    first, _second = plan.initiatives.all()
+    record = make_record(date(2020, 7, 1), region=city["honcho"])
+    url = f"/plans/link/?record={record.pk}"
+    page = staff_client.get(url).content.decode()
+    assert 'name="initiatives_listed"' in page
+    staff_client.post(url, {"initiatives": [first.pk], "initiatives_listed": "1"})
+    response = staff_client.post(url, data, follow=True)
+    assert "変更はありませんでした。" in response.content.decode()
+    assert list(InitiativeRecord.objects.values_list("initiative_id", flat=True)) == [first.pk]
+    # The list sent with nothing checked unlinks, as before.
+    staff_client.post(url, {"initiatives_listed": "1"})
+    assert not InitiativeRecord.objects.exists()

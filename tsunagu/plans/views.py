@@ -65,6 +65,7 @@ from tsunagu.plans.spreadsheet import import_plans as read_workbook
 from tsunagu.records.models import ActivityKind
 
 PAGE_SIZE = 50
+LIST_SENT = "initiatives_listed"  # the hidden field of record_link.html's checkbox list
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -344,6 +345,11 @@ def record_link(request: AuthenticatedRequest) -> HttpResponse:
     )
     form = LinkForm(request.POST or None, candidates=candidates, initial={"initiatives": current})
     fallback = reverse("records:detail", args=[record.pk])
+    if request.method == "POST" and LIST_SENT not in request.POST:
+        # No checkbox checked and no checkboxes sent look the same; the form marks that it
+        # sent its list, so a POST without it (only a token) unlinks nothing.
+        messages.info(request, "変更はありませんでした。")
+        return redirect(_safe_next(request, fallback))
     if request.method == "POST" and form.is_valid():
         try:
             added, removed = set_record_initiatives(
