@@ -45,6 +45,7 @@ ARGS: dict[str, list[dict[str, str]]] = {
     "accounts:edit": [{"pk": "account"}],
     "accounts:password": [{"pk": "account"}],
     "accounts:set_active": [{"pk": "account"}],
+    "accounts:unlock": [{"pk": "account"}],
     "api_tokens:revoke": [{"pk": "api_token"}],
     "directory:list": [{"slug": "=groups"}],
     "directory:create": [{"slug": "=groups"}],

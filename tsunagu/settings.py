@@ -9,7 +9,10 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from tsunagu.lib.private_files import create_private, ensure_private_sqlite, private_dir
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -49,14 +52,16 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50), encoding="ascii")
-        path.chmod(0o600)
+        private_dir(DATA_DIR)
+        with os.fdopen(create_private(path), "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(50))
     return path.read_text(encoding="ascii").strip()
 
 
 SECRET_KEY = _secret_key()
 DEBUG = envbool("TSUNAGU_DEBUG", "false")
+# Set by `tsunagu start` when the database holds only the demo council: every page says so.
+DEMO_MODE = envbool("TSUNAGU_DEMO", "false")
 ALLOWED_HOSTS = envlist("TSUNAGU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("TSUNAGU_CSRF_TRUSTED_ORIGINS", "")
 # Behind a TLS-terminating reverse proxy: TSUNAGU_SECURE=1 (docs/deployment.md).
@@ -129,6 +134,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tsunagu.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -180,7 +186,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # The database holds personal records: mode 0600 before SQLite first creates it.
+    ensure_private_sqlite(Path(DATABASES["default"]["NAME"]))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -257,4 +264,23 @@ LOGGING = {
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): scripts and styles only from our own static files —
+# no inline script, no inline style attribute, nothing from another host. A note that
+# slipped past the escaping still could not run. Charts are inline SVG without style
+# attributes; images may be data: URIs (the favicon, the API viewer's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_REFERRER_POLICY = "same-origin"

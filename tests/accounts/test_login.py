@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -89,3 +90,31 @@ def test_logout_is_a_post_and_ends_the_session(staff_client) -> None:  # type: i
     response = staff_client.post("/logout/")
     assert response.status_code == 302
     assert staff_client.get("/").status_code == 302
+
+
+def test_an_administrator_unlocks_a_locked_out_user(client, staff_user, admin_user) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": "shokuin", "password": "wrong"})
+    assert client.post("/login/", {"username": "shokuin", "password": PASSWORD}).status_code == 429
+
+    admin = Client()
+    admin.force_login(admin_user)
+    listing = admin.get("/staff/").content.decode()
+    assert "ログイン停止中" in listing
+    # A new password alone does not lift the lockout: the unlock button does.
+    response = admin.post(f"/staff/{staff_user.pk}/unlock/", follow=True)
+    assert "ログインの一時停止を解除しました" in response.content.decode()
+    assert "ログイン停止中" not in admin.get("/staff/").content.decode()
+    entry = AuditEntry.objects.get(action="accounts.user.unlocked")
+    assert entry.actor == admin_user
+    assert entry.target_id == str(staff_user.pk)
+
+    response = client.post("/login/", {"username": "shokuin", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_staff_cannot_unlock_anyone(staff_client, admin_user) -> None:  # type: ignore[no-untyped-def]
+    response = staff_client.post(f"/staff/{admin_user.pk}/unlock/")
+    assert response.status_code == 403
+    assert not AuditEntry.objects.filter(action="accounts.user.unlocked").exists()

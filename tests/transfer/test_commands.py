@@ -101,3 +101,24 @@ def test_export_writes_files_that_import(world: dict[str, Any], tmp_path: Path) 
     run("export", "directory", "--entity", "関係機関", "-o", str(tmp_path / "a.csv"))
     names = [r.values["名称"] for r in read_table((tmp_path / "a.csv").read_bytes(), "a.csv")]
     assert names == ["子ども政策課", "みどり台地域包括支援センター", "旧福祉課"]
+
+
+def test_reimporting_an_export_is_refused_unless_update_is_asked(
+    world: dict[str, Any], tmp_path: Path, admin_user: Any
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(records_file(record_row()))
+    run("import", "records", str(source))
+    path = tmp_path / "out.csv"
+    run("export", "records", "-o", str(path))
+    err = StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("import", "records", str(path), stderr=err)
+    assert str(error.value) == "問題が 1 件あるため、何も取り込んでいません。"
+    assert "2行目「記録ID」：記録ID" in err.getvalue() and "すでにあります" in err.getvalue()
+    with pytest.raises(CommandError) as error:
+        run("import", "records", str(path), "--update")
+    assert "取り込む職員を指定してください（コマンドでは --user）" in str(error.value)
+    out, _ = run("import", "records", str(path), "--update", "--user", "kanri")
+    assert "0件を更新しました（内容が同じで変更しなかった記録：1件）" in out
+    assert SupportRecord.objects.count() == 1

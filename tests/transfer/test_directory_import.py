@@ -146,3 +146,20 @@ def test_bad_sheets_are_refused(city: dict[str, Any], sheets: Any, message: str)
     assert any(message in line for line in error.value.lines()), error.value.lines()
     after = (GroupKind.objects.count(), ActivityGroup.objects.count(), Region.objects.count())
     assert after == before
+
+
+def test_an_optional_reading_column_sets_or_guesses_the_reading(db: None) -> None:
+    data = csv_bytes(
+        ["名称", "よみ"],
+        [["本町ケアプラザ", "ほんまちけあぷらざ"], ["在宅介護・地域包括支援センター", ""]],
+    )
+    run_import("directory", data, filename="関係機関.csv")
+    assert Agency.objects.get(name="本町ケアプラザ").reading == "ほんまちけあぷらざ"
+    centre = Agency.objects.get(name="在宅介護・地域包括支援センター")
+    assert centre.reading == "ざいたくかいご・ちいきほうかつしえんせんたー"
+    assert list(Agency.objects.matching("ほうかつ")) == [centre]
+    # a file without the column leaves the readings alone
+    run_import(
+        "directory", csv_bytes(["名称", "順"], [["本町ケアプラザ", 5]]), filename="関係機関.csv"
+    )
+    assert Agency.objects.get(name="本町ケアプラザ").reading == "ほんまちけあぷらざ"

@@ -253,3 +253,134 @@ def test_a_bad_header_is_refused_before_any_row(world) -> None:  # type: ignore[
     text = "\n".join(error.messages)
     assert "使えない見出しがあります：「備考」" in text
     assert "必要な見出しがありません：「場所」。" in text
+
+
+def test_reimporting_the_records_export_is_refused_and_changes_nothing(world) -> None:  # type: ignore[no-untyped-def]
+    from tsunagu.transfer.exporters import export_file
+
+    run_import("records", records_file(record_row(), record_row(日付="2020-07-01")))
+    exported, rows = export_file("records", "csv")
+    assert rows == 2
+    error = refused_keeping(exported, count=2)
+    first = SupportRecord.objects.order_by("date").first()
+    assert first is not None
+    assert [(e.row, e.column) for e in error.row_errors] == [(2, "記録ID"), (3, "記録ID")]
+    assert error.row_errors[0].message == (
+        f"記録ID {first.pk} の支援記録はすでにあります（2020-06-01・出向き・参加）。"
+        "同じ記録を二重に取り込まないため、取り込みません。"
+        "新しい記録として取り込むなら、記録IDを空欄にしてください。"
+    )
+    # One blank line more: another file to the digest check, the same records all the same.
+    blank_line = exported.replace(b"\r\n", b"\r\n\r\n", 1)
+    refused_keeping(blank_line, count=2)
+    xlsx, _ = export_file("records", "xlsx")
+    refused_keeping(xlsx, count=2, filename="r.xlsx")
+
+
+def refused_keeping(data: bytes, *, count: int, filename: str = "r.csv") -> ImportRefused:
+    """The import is refused and the records stay as they were."""
+    batches = ImportBatch.objects.count()
+    with pytest.raises(ImportRefused) as error:
+        run_import("records", data, filename)
+    assert SupportRecord.objects.count() == count
+    assert ImportBatch.objects.count() == batches
+    return error.value
+
+
+def test_a_record_in_the_trash_is_refused_too_and_ids_may_not_repeat(world) -> None:  # type: ignore[no-untyped-def]
+    run_import("records", records_file(record_row()))
+    record = SupportRecord.objects.get()
+    record.deleted_at = timezone.now()
+    record.save(update_fields=["deleted_at"])
+    headers = ["記録ID", *RECORD_CORE_COLUMNS]
+    error = refused_keeping(write_csv(headers, [[record.pk, *record_row()]]), count=1)
+    assert "の支援記録（ごみ箱の中）はすでにあります" in error.row_errors[0].message
+    error = refused_keeping(
+        write_csv(headers, [[900, *record_row()], [900, *record_row()], [0, *record_row()]]),
+        count=1,
+    )
+    assert [(e.row, e.message) for e in error.row_errors] == [
+        (3, "記録ID 900 は2行目にもあります。一つにしてください。"),
+        (4, "記録IDは、つなぐ が出力した番号です。新しい記録では空欄にしてください。"),
+    ]
+
+
+def test_an_export_into_an_empty_database_keeps_its_ids_and_new_rows_follow(world) -> None:  # type: ignore[no-untyped-def]
+    headers = ["記録ID", *RECORD_CORE_COLUMNS]
+    data = write_csv(
+        headers,
+        [[5_000, *record_row()], [None, *record_row(日付="2020-07-01")], [4_000, *record_row()]],
+    )
+    run_import("records", data)
+    ids = dict(SupportRecord.objects.values_list("pk", "date"))
+    assert ids[5_000] == ids[4_000] == date(2020, 6, 1)
+    (new_id,) = set(ids) - {4_000, 5_000}
+    assert new_id > 5_000 and ids[new_id] == date(2020, 7, 1)
+    # The database keeps numbering after them, also for records made on the screens.
+    later = SupportRecord.objects.create(
+        date=date(2020, 8, 1), activity_kind=world["kinds"][2020, "相談対応"], place="office"
+    )
+    assert later.pk > new_id
+    # And the same rows again, as another file: refused, nothing doubled.
+    refused_keeping(data + b"\r\n", count=4)
+
+
+def test_with_update_an_existing_record_is_changed_not_copied(world, admin_user) -> None:  # type: ignore[no-untyped-def]
+    from tsunagu.lib.tabular import read_table
+    from tsunagu.transfer.exporters import export_file
+
+    run_import("records", records_file(record_row(), record_row(日付="2020-07-01")))
+    exported, _ = export_file("records", "csv")
+    rows = [dict(row.values) for row in read_table(exported, "r.csv")]
+    rows[1]["メモ"] = "電話で折り返し。"
+    rows[1]["場所"] = "電話"
+    data = write_csv(RECORD_COLUMNS, [[r.get(c) for c in RECORD_COLUMNS] for r in rows])
+    refused_keeping(data, count=2)  # without the option: a second copy, refused
+    result = run_import("records", data, by=admin_user, update=True)
+    assert result.message == (
+        "支援記録 0件を追加し、1件を更新しました（内容が同じで変更しなかった記録：1件）。"
+    )
+    assert SupportRecord.objects.count() == 2
+    changed = SupportRecord.objects.get(pk=rows[1]["記録ID"])
+    assert (changed.note, changed.place, changed.version) == ("電話で折り返し。", Place.PHONE, 2)
+    assert changed.updated_by == admin_user
+    assert SupportRecord.objects.get(pk=rows[0]["記録ID"]).version == 1
+    entry = AuditEntry.objects.get(action="records.record.updated")
+    assert entry.actor == admin_user and "note" in entry.changes
+
+
+def test_update_needs_an_author_and_refuses_a_record_in_the_trash(world, admin_user) -> None:  # type: ignore[no-untyped-def]
+    run_import("records", records_file(record_row()))
+    record = SupportRecord.objects.get()
+    data = write_csv(["記録ID", *RECORD_CORE_COLUMNS], [[record.pk, *record_row(メモ="追記")]])
+    with pytest.raises(ValidationError) as error:
+        run_import("records", data, update=True)
+    assert "取り込む職員を指定してください" in error.value.messages[0]
+    record.deleted_at = timezone.now()
+    record.save(update_fields=["deleted_at"])
+    with pytest.raises(ImportRefused) as refusal:
+        run_import("records", data, by=admin_user, update=True)
+    assert refusal.value.row_errors[0].message == (
+        f"記録ID {record.pk} の支援記録はごみ箱の中にあります。更新するなら、先にごみ箱から戻してください。"
+    )
+    assert SupportRecord.objects.get().note == ""
+
+
+def test_update_refuses_a_record_the_importer_may_not_edit(world, staff_user, admin_user) -> None:  # type: ignore[no-untyped-def]
+    """Their export left the note of a case record out: an update must not wipe it."""
+    from tsunagu.cases.models import Case
+    from tsunagu.transfer.exporters import export_file
+
+    run_import("records", records_file(record_row(メモ="ケースの相談メモ")))
+    record = SupportRecord.objects.get()
+    case = Case.objects.create(pseudonym="Tさん", zone=world["east"], opened_on=date(2020, 6, 1))
+    case.staff.add(admin_user)
+    case.records.add(record)
+    exported, _ = export_file("records", "csv", for_user=staff_user)
+    assert "ケースの相談メモ" not in exported.decode("utf-8-sig")
+    with pytest.raises(ImportRefused) as error:
+        run_import("records", exported, by=staff_user, update=True)
+    assert error.value.row_errors[0].message.startswith(
+        f"記録ID {record.pk} の支援記録は変更できません。記録の変更は職員と管理者が行います。"
+    )
+    assert SupportRecord.objects.get().note == "ケースの相談メモ"

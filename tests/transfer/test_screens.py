@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.transfer.conftest import record_row, records_file
 from tsunagu.audit.models import AuditEntry
-from tsunagu.lib.tabular import read_table
+from tsunagu.lib.tabular import read_table, write_csv
 from tsunagu.records.models import Category, SupportRecord
 from tsunagu.transfer.exporters import records_download_response
+from tsunagu.transfer.formats import RECORD_CORE_COLUMNS
 
 CATEGORIES = "年度,相談者区分,名称\r\n2021,地域活動団体,会計\r\n".encode()
 
@@ -136,3 +137,20 @@ def test_imports_and_exports_read_as_sentences_in_the_audit_log(
     assert describe("transfer.exported") == "支援記録をファイルに出力しました"
     page = admin_client.get("/audit/").content.decode()
     assert "ファイルを取り込みました" in page and "支援記録をファイルに出力しました" in page
+
+
+def test_the_update_checkbox_changes_records_instead_of_refusing_them(
+    staff_client: Any, world: dict[str, Any]
+) -> None:
+    upload(staff_client, "records", records_file(record_row()))
+    record = SupportRecord.objects.get()
+    data = write_csv(
+        ["記録ID", *RECORD_CORE_COLUMNS], [[record.pk, *record_row(メモ="追記しました。")]]
+    )
+    page = upload(staff_client, "records", data).content.decode()
+    assert "すでにあります" in page and SupportRecord.objects.count() == 1
+    assert "記録IDが同じ記録は上書きする（支援記録だけ）" in page
+    page = upload(staff_client, "records", data, update="on").content.decode()
+    assert "1件を更新しました" in page
+    record.refresh_from_db()
+    assert (record.note, record.version, SupportRecord.objects.count()) == ("追記しました。", 2, 1)

@@ -1,3 +1,4 @@
+from axes.utils import reset as reset_login_failures
 from django.db import transaction
 
 from tsunagu.accounts.forms import NewUserForm, UserForm
@@ -60,3 +61,31 @@ def set_user_active(*, by: User, user: User, active: bool) -> None:
             action="accounts.user.activated" if active else "accounts.user.deactivated",
             target=user,
         )
+
+
+def locked_usernames() -> set[str]:
+    """Usernames that the login lockout (axes) refuses right now, from any address."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    recent = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        recent = recent.filter(attempt_time__gte=timezone.now() - cool_off)
+    return set(recent.values_list("username", flat=True))
+
+
+def unlock_user(*, by: User, user: User) -> int:
+    """Lift the login lockout of `user` from every address; returns how many were lifted."""
+    require(by, "account.manage")
+    with transaction.atomic():
+        lifted = reset_login_failures(username=user.username)
+        log_action(
+            by=by,
+            action="accounts.user.unlocked",
+            target=user,
+            changes={"解除したロック": lifted},
+        )
+    return lifted

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.user_edit, name="edit"),
     path("<int:pk>/password/", views.user_password, name="password"),
     path("<int:pk>/active/", views.user_set_active, name="set_active"),
+    path("<int:pk>/unlock/", views.user_unlock, name="unlock"),
 ]

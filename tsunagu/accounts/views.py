@@ -9,7 +9,14 @@ from tsunagu.accounts.access import get_user_for_user
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.forms import LoginForm, NewUserForm, PasswordForm, UserForm
 from tsunagu.accounts.models import User
-from tsunagu.accounts.services import create_user, set_user_active, set_user_password, update_user
+from tsunagu.accounts.services import (
+    create_user,
+    locked_usernames,
+    set_user_active,
+    set_user_password,
+    unlock_user,
+    update_user,
+)
 from tsunagu.core.access import rule
 
 
@@ -22,7 +29,9 @@ class LoginView(auth_views.LoginView):
 @rule("account.manage")
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
     users = User.objects.prefetch_related("zones").order_by("-is_active", "last_name", "username")
-    return render(request, "accounts/user_list.html", {"users": users})
+    return render(
+        request, "accounts/user_list.html", {"users": users, "locked": locked_usernames()}
+    )
 
 
 @rule("account.manage")
@@ -69,4 +78,15 @@ def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         state = "有効に" if active else "無効に"
         messages.success(request, f"「{user.display_name}」を{state}しました。")
+    return redirect("accounts:list")
+
+
+@rule("account.manage")
+@require_POST
+def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = get_user_for_user(request, pk)
+    if unlock_user(by=request.user, user=user):
+        messages.success(request, f"「{user.display_name}」のログインの一時停止を解除しました。")
+    else:
+        messages.info(request, f"「{user.display_name}」のログインは停止されていません。")
     return redirect("accounts:list")

@@ -9,6 +9,7 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.user.password_set": "パスワードを設定しました",
     "accounts.user.deactivated": "職員アカウントを無効にしました",
     "accounts.user.activated": "職員アカウントを有効にしました",
+    "accounts.user.unlocked": "ログインの一時停止を解除しました",
     "directory.entry.created": "マスタを追加しました",
     "directory.entry.updated": "マスタを変更しました",
     "directory.entry.deactivated": "マスタを無効にしました",

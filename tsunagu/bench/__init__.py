@@ -6,4 +6,6 @@ BENCHMARKS = {
     "pages": "tsunagu.bench.pages",
     "report": "tsunagu.bench.report",
     "suggest": "tsunagu.bench.suggest",
+    "backup": "tsunagu.bench.backup",
+    "writes": "tsunagu.bench.writes",
 }

@@ -53,6 +53,7 @@ class Client:
     def __init__(self, port: int) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
+        self.body = b""  # the last response's body
         self.connection = http.client.HTTPConnection(HOST, port, timeout=120)
 
     def request(self, method: str, path: str, form: dict[str, Any] | None = None) -> int:
@@ -73,7 +74,7 @@ class Client:
             self.connection = http.client.HTTPConnection(HOST, self.port, timeout=120)
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
-        response.read()
+        self.body = response.read()
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value

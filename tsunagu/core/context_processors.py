@@ -14,4 +14,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "council_name": council,
         "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
+        "demo_mode": settings.DEMO_MODE,
     }

@@ -25,6 +25,21 @@ USERS = [
     ("etsuran", "閲覧", "太郎", Role.VIEWER),
 ]
 
+
+def accounts_not_of_the_demo() -> list[str]:
+    """Usernames in the database other than the demo's own accounts.
+
+    Every row a council writes is written by one of its accounts, so a database whose only
+    accounts are the demo's (with the demo's published password) holds nothing but demo
+    data; one other account means real work may be there."""
+    demo = {username for username, *_ in USERS}
+    others = []
+    for user in User.objects.order_by("username"):
+        if user.username not in demo or not user.check_password(DEMO_PASSWORD):
+            others.append(user.username)
+    return others
+
+
 # zone, station, staff username, regions
 ZONES = [
     (

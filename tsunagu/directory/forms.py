@@ -13,6 +13,7 @@ from tsunagu.directory.models import (
     Zone,
 )
 from tsunagu.lib.fiscal import FiscalParseError, parse_fiscal_year
+from tsunagu.lib.reading import reading_of
 from tsunagu.lib.textnorm import normalize
 
 
@@ -48,6 +49,8 @@ class DirectoryEntryForm(forms.ModelForm):
         name = data.get("name")
         if not name:
             return data
+        if self._reading_follows_the_name():
+            data["reading"] = ""  # guessed again from the new name on save
         scope = {field: data.get(field) for field in self.unique_within}
         if any(value is None for value in scope.values()):
             return data
@@ -62,6 +65,16 @@ class DirectoryEntryForm(forms.ModelForm):
                 f"{where}同じ名称の{model._meta.verbose_name}「{duplicates[0].name}」がすでにあります。",
             )
         return data
+
+    def _reading_follows_the_name(self) -> bool:
+        """A renamed entry whose reading was the guess from its old name, untouched in
+        the form, gets the guess from its new name: an edited reading is kept."""
+        if not self.instance.pk or "reading" not in self.fields:
+            return False
+        if "name" not in self.changed_data or "reading" in self.changed_data:
+            return False
+        old_name = self.initial.get("name", "")
+        return bool(self.instance.reading) and self.instance.reading == reading_of(old_name)
 
 
 class FiscalYearField(forms.IntegerField):
@@ -97,7 +110,7 @@ class MunicipalityProfileForm(forms.ModelForm):
 class ZoneForm(DirectoryEntryForm):
     class Meta:
         model = Zone
-        fields = ["name", "description", "staff", "order"]
+        fields = ["name", "reading", "description", "staff", "order"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,13 +123,13 @@ class ZoneForm(DirectoryEntryForm):
 class RegionForm(DirectoryEntryForm):
     class Meta:
         model = Region
-        fields = ["name", "zone", "representative", "member_count", "order"]
+        fields = ["name", "reading", "zone", "representative", "member_count", "order"]
 
 
 class GroupKindForm(DirectoryEntryForm):
     class Meta:
         model = GroupKind
-        fields = ["name", "order"]
+        fields = ["name", "reading", "order"]
 
 
 class ActivityGroupForm(DirectoryEntryForm):
@@ -124,7 +137,7 @@ class ActivityGroupForm(DirectoryEntryForm):
 
     class Meta:
         model = ActivityGroup
-        fields = ["name", "kind", "zone", "region", "schedule", "contact", "order"]
+        fields = ["name", "reading", "kind", "zone", "region", "schedule", "contact", "order"]
         help_texts = {
             "zone": "地域社協を選ぶと、その圏域が入ります。",
             "schedule": "例：毎月第2火曜日 13:30〜15:30",
@@ -151,7 +164,7 @@ class ActivityGroupForm(DirectoryEntryForm):
 class AgencyGroupForm(DirectoryEntryForm):
     class Meta:
         model = AgencyGroup
-        fields = ["name", "order"]
+        fields = ["name", "reading", "order"]
         labels = {"name": "報告区分の名称"}
         help_texts = {
             "name": "報告書で一つの行にまとめる名前（例：教育支援課・教育企画課・指導課）"
@@ -161,4 +174,4 @@ class AgencyGroupForm(DirectoryEntryForm):
 class AgencyForm(DirectoryEntryForm):
     class Meta:
         model = Agency
-        fields = ["name", "group", "order"]
+        fields = ["name", "reading", "group", "order"]

@@ -2,6 +2,7 @@
 records point to. Rows referenced by records are deactivated, never deleted."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -9,6 +10,7 @@ from django.db import models
 
 from tsunagu.lib.fields import with_derived_fields
 from tsunagu.lib.fiscal import fiscal_year_label
+from tsunagu.lib.reading import reading_of
 from tsunagu.lib.textnorm import normalize
 
 
@@ -16,9 +18,25 @@ class DirectoryQuerySet(models.QuerySet):
     def active(self) -> "DirectoryQuerySet":
         return self.filter(active=True)
 
-    def matching(self, text: str) -> "DirectoryQuerySet":
-        """Rows whose name contains `text`, compared on the normalised form."""
-        return self.filter(name_key__contains=normalize(text))
+    def matching(self, text: str, *, via: str = "") -> "DirectoryQuerySet":
+        """Rows whose name (or reading, where the model has one) contains `text`, compared
+        on the normalised form (width, kana, case ignored). `via` also matches a related
+        row's name and reading (an agency found by its group's name: via="group")."""
+        key = normalize(text)
+        if not key:
+            return self
+        found = _name_or_reading(self.model, key)
+        if via:
+            related = self.model._meta.get_field(via).related_model
+            found |= _name_or_reading(related, key, prefix=f"{via}__")
+        return self.filter(found)
+
+
+def _name_or_reading(model: Any, key: str, prefix: str = "") -> models.Q:
+    found = models.Q(**{f"{prefix}name_key__contains": key})
+    if issubclass(model, ReadEntry):
+        found |= models.Q(**{f"{prefix}reading_key__contains": key})
+    return found
 
 
 class DirectoryEntry(models.Model):
@@ -44,6 +62,29 @@ class DirectoryEntry(models.Model):
         kwargs["update_fields"] = with_derived_fields(
             kwargs.get("update_fields"), {"name": "name_key"}
         )
+        super().save(*args, **kwargs)
+
+
+class ReadEntry(DirectoryEntry):
+    """An entry of the city directory that staff look up by name: it also has a reading
+    (よみ), so that 「ほうかつ」 finds 「地域包括支援センター」 (type-ahead and list search)."""
+
+    reading = models.CharField(
+        "よみ",
+        max_length=200,
+        blank=True,
+        help_text="ひらがなで。空欄なら名称から自動で入れます（違っていたら直してください）。",
+    )
+    reading_key = models.CharField(max_length=200, editable=False, default="")
+
+    class Meta(DirectoryEntry.Meta):
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.reading = self.reading.strip() or reading_of(self.name.strip())
+        self.reading_key = normalize(self.reading)
+        fields = with_derived_fields(kwargs.get("update_fields"), {"name": "reading"})
+        kwargs["update_fields"] = with_derived_fields(fields, {"reading": "reading_key"})
         super().save(*args, **kwargs)
 
 
@@ -80,7 +121,7 @@ class MunicipalityProfile(models.Model):
         return fiscal_year_label(self.fiscal_year)
 
 
-class Zone(DirectoryEntry):
+class Zone(ReadEntry):
     """圏域: a part of the city around a station, with its community staff member."""
 
     staff = models.ForeignKey(
@@ -99,7 +140,7 @@ class Zone(DirectoryEntry):
         constraints = [models.UniqueConstraint(fields=["name_key"], name="zone_unique_name")]
 
 
-class Region(DirectoryEntry):
+class Region(ReadEntry):
     """地域社協・福祉の会: a regional welfare council, about one per school district."""
 
     zone = models.ForeignKey(
@@ -114,7 +155,7 @@ class Region(DirectoryEntry):
         constraints = [models.UniqueConstraint(fields=["name_key"], name="region_unique_name")]
 
 
-class GroupKind(DirectoryEntry):
+class GroupKind(ReadEntry):
     """The kinds of activity group (サロン, 居場所, 子ども食堂 …): data, not code."""
 
     class Meta(DirectoryEntry.Meta):
@@ -123,7 +164,7 @@ class GroupKind(DirectoryEntry):
         constraints = [models.UniqueConstraint(fields=["name_key"], name="groupkind_unique_name")]
 
 
-class ActivityGroup(DirectoryEntry):
+class ActivityGroup(ReadEntry):
     """活動団体・活動の場: a salon, a place to belong, a children's cafeteria …"""
 
     kind = models.ForeignKey(
@@ -151,7 +192,7 @@ class ActivityGroup(DirectoryEntry):
         ]
 
 
-class AgencyGroup(DirectoryEntry):
+class AgencyGroup(ReadEntry):
     """報告区分: the row under which one or more agencies are reported."""
 
     class Meta(DirectoryEntry.Meta):
@@ -160,7 +201,7 @@ class AgencyGroup(DirectoryEntry):
         constraints = [models.UniqueConstraint(fields=["name_key"], name="agencygroup_unique_name")]
 
 
-class Agency(DirectoryEntry):
+class Agency(ReadEntry):
     """関係機関: a city department, a care centre, a company …"""
 
     group = models.ForeignKey(

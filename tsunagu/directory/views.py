@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,8 +13,8 @@ from tsunagu.core.access import rule
 from tsunagu.core.params import FlagField, IdField, QueryForm, TextField
 from tsunagu.directory.access import get_entry_for_user
 from tsunagu.directory.entities import ENTITIES, get_entity
+from tsunagu.directory.models import DirectoryQuerySet
 from tsunagu.directory.services import save_entry, set_entry_active
-from tsunagu.lib.textnorm import normalize
 
 PAGE_SIZE = 50
 
@@ -53,7 +55,7 @@ def entry_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     params = DirectoryQuery.from_request(request)
     query = params.get("q", "").strip()
     if query and entity.searchable:
-        rows = rows.filter(name_key__contains=normalize(query))
+        rows = cast(DirectoryQuerySet, rows).matching(query)
     show_inactive = params["inactive"]
     if entity.has_active_flag and not show_inactive:
         rows = rows.filter(active=True)

@@ -18,6 +18,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
@@ -28,6 +29,13 @@ from typing import Any
 from tsunagu.lib.textnorm import normalize_newlines
 
 __all__ = [
+    "MAX_COLUMNS",
+    "MAX_CSV_ROW_CHARS",
+    "MAX_EXPANDED_BYTES",
+    "MAX_RATIO",
+    "MAX_ROWS",
+    "MAX_SHARED_STRINGS",
+    "MAX_SHARED_STRINGS_BYTES",
     "Cell",
     "Row",
     "RowError",
@@ -54,6 +62,47 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+
 # Characters XML 1.0 cannot hold; openpyxl refuses them (text pasted from Word has \x0b).
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _EMPTY = "ファイルが空です。"
+
+# Limits on what a file may cost to read (a hostile or broken file must be refused before
+# it takes the server's memory or minutes of its time). An .xlsx is a zip: zipfile never
+# inflates a member past the size its directory declares (it reports a bad CRC instead),
+# so the declared sizes, checked before openpyxl opens anything, bound the work. Read-only
+# openpyxl still keeps every shared string in memory: those are limited separately.
+MAX_EXPANDED_BYTES = 512 * 1024 * 1024
+# Real worksheets compress 5 to 20 times; deflate cannot pass about 1,032. Only members
+# larger than _RATIO_FLOOR are judged: a small one costs nothing whatever its ratio.
+MAX_RATIO = 100
+_RATIO_FLOOR = 4 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 100 * 1024 * 1024
+MAX_SHARED_STRINGS = 1_000_000
+# Below this size a sharedStrings.xml cannot hold enough strings to matter: not scanned.
+_SHARED_SCAN_FLOOR = 8 * 1024 * 1024
+_MAX_MEMBERS = 10_000
+_CENTRAL_ENTRY = b"PK\x01\x02"
+# Data rows (the header not counted), columns, and the characters of one CSV row.
+MAX_ROWS = 300_000
+MAX_COLUMNS = 1_000
+MAX_CSV_ROW_CHARS = 1_000_000
+_MB = 1024 * 1024
+_SPLIT = "年度ごとなどに分けてください。"
+_NOT_XLSX = (
+    "Excel ファイルとして開けません。ファイルが壊れていないか、"
+    ".xlsx 形式で保存されているか確かめてください。"
+)
+# What openpyxl and the XML parser raise for a damaged or hostile file, while opening it
+# or reading its rows (defusedxml's refusals of DTDs and entities are ValueErrors).
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    SyntaxError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    EOFError,
+    OSError,
+)
 
 
 @dataclass(frozen=True)
@@ -183,16 +232,47 @@ def _csv_cell(text: str) -> Cell:
     return cleaned or None
 
 
+class _RowTooLong(Exception):
+    pass
+
+
+class _BoundedLines:
+    """The lines of a CSV for csv.reader, at most MAX_CSV_ROW_CHARS characters per record
+    (`used` is reset before each record): a file that is one enormous line, or a quoted
+    cell that never closes, is refused instead of being read into memory whole."""
+
+    def __init__(self, stream: io.TextIOBase) -> None:
+        self.stream = stream
+        self.used = 0
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.stream.readline(MAX_CSV_ROW_CHARS + 1 - self.used)
+        if not line:
+            raise StopIteration
+        self.used += len(line)
+        if self.used > MAX_CSV_ROW_CHARS:
+            raise _RowTooLong
+        return line
+
+
 def _csv_rows(data: bytes, encoding: str) -> Iterator[tuple[int, list[Cell], list[RowError]]]:
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    reader = csv.reader(stream, strict=False)
+    lines = _BoundedLines(stream)
+    reader = csv.reader(lines, strict=False)
     number = 0
     while True:
         number += 1
+        lines.used = 0
         try:
             raw = next(reader)
         except StopIteration:
             return
+        except _RowTooLong:
+            message = f"一行の文字数が多すぎます（{MAX_CSV_ROW_CHARS:,}文字まで）。"
+            raise TableError([RowError(number, None, message)]) from None
         except csv.Error as error:
             limit = csv.field_size_limit()
             if "field larger than field limit" in str(error):
@@ -200,22 +280,110 @@ def _csv_rows(data: bytes, encoding: str) -> Iterator[tuple[int, list[Cell], lis
             else:
                 message = f"CSV として読めません（{error}）。"
             raise TableError([RowError(number, None, message)]) from error
+        _check_width(number, len(raw))
         yield number, [_csv_cell(text) for text in raw], []
+
+
+def _check_width(number: int, width: int) -> None:
+    if width > MAX_COLUMNS:
+        raise TableError(
+            [
+                RowError(
+                    number,
+                    None,
+                    f"列が多すぎます（{width:,}列。{MAX_COLUMNS:,}列まで）。"
+                    "使っていない列を削除してください。",
+                )
+            ]
+        )
 
 
 # --- xlsx ----------------------------------------------------------------------------
 
 
+def _refuse_expansion(data: bytes) -> None:
+    """Refuse an .xlsx that would expand too far, from its zip directory alone."""
+    # zipfile builds an object per member before anything can be checked.
+    if data.count(_CENTRAL_ENTRY) > _MAX_MEMBERS:
+        raise TableError(_NOT_XLSX)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except _UNREADABLE as error:
+        raise TableError(_NOT_XLSX) from error
+    total = sum(m.file_size for m in members)
+    if total > MAX_EXPANDED_BYTES:
+        raise TableError(
+            f"展開すると {total / _MB:,.0f}MB になるため読み込みません"
+            f"（{MAX_EXPANDED_BYTES // _MB:,}MB まで）。{_SPLIT}"
+        )
+    for member in members:
+        if member.file_size > _RATIO_FLOOR and member.file_size > MAX_RATIO * max(
+            1, member.compress_size
+        ):
+            raise TableError(
+                f"ファイルの中の「{member.filename}」が異常に高い圧縮率"
+                f"（{member.file_size // max(1, member.compress_size):,}倍）で、展開すると "
+                f"{member.file_size / _MB:,.0f}MB になるため読み込みません。"
+                "壊れたファイルか、Excel 以外で作られたファイルのおそれがあります。"
+            )
+    for member in members:
+        if member.filename.lower().endswith("sharedstrings.xml"):
+            _refuse_shared_strings(data, member)
+
+
+def _refuse_shared_strings(data: bytes, member: zipfile.ZipInfo) -> None:
+    too_many = (
+        f"文字列の表（共有文字列）が大きすぎるため読み込みません"
+        f"（{MAX_SHARED_STRINGS_BYTES // _MB:,}MB・{MAX_SHARED_STRINGS:,}個まで）。{_SPLIT}"
+    )
+    if member.file_size > MAX_SHARED_STRINGS_BYTES:
+        raise TableError(too_many)
+    if member.file_size <= _SHARED_SCAN_FLOOR:
+        return
+    # Counted with bytes.count, fast and without a copy: <si> tags, and a:si ones (whose
+    # end tag is counted too, hence the halving) for a file that gives the tag a prefix.
+    plain = prefixed = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member) as xml:
+            tail = b""
+            while chunk := xml.read(_CHUNK):
+                # Two bytes of overlap: a tag cut by the boundary, never one counted twice.
+                buffer = tail + chunk
+                plain += buffer.count(b"<si")
+                prefixed += buffer.count(b":si")
+                tail = buffer[-2:]
+                if plain + prefixed // 2 > MAX_SHARED_STRINGS:
+                    raise TableError(too_many)
+    except _UNREADABLE as error:
+        if isinstance(error, TableError):
+            raise
+        raise TableError(_NOT_XLSX) from error
+
+
+def _unreadable(error: BaseException) -> TableError:
+    from defusedxml import DefusedXmlException
+
+    # openpyxl wraps the parser's refusal in a ValueError of its own.
+    causes: list[BaseException] = [error]
+    while causes[-1].__cause__ is not None and len(causes) < 10:
+        causes.append(causes[-1].__cause__)
+    if any(isinstance(cause, DefusedXmlException) for cause in causes):
+        return TableError(
+            "ファイルの中に XML の定義（DTD・実体参照）があるため読み込みません。"
+            "Excel で開いて「名前を付けて保存」から .xlsx で保存し直してください。"
+        )
+    return TableError(_NOT_XLSX)
+
+
 def _load_workbook(data: bytes) -> Any:
     from openpyxl import load_workbook
 
+    _refuse_expansion(data)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise TableError(
-            "Excel ファイルとして開けません。ファイルが壊れていないか、"
-            ".xlsx 形式で保存されているか確かめてください。"
-        ) from error
+    except _UNREADABLE as error:
+        raise _unreadable(error) from error
 
 
 def sheet_names(data: bytes) -> list[str]:
@@ -293,7 +461,10 @@ def _open_sheet(data: bytes, sheet: str | None) -> Any:
     else:
         shown = "、".join(f"「{name}」" for name in workbook.sheetnames)
         raise TableError(f"シート「{sheet}」がありません（このファイルのシート：{shown}）。")
-    merged = _merged_ranges(data, worksheet._worksheet_path)
+    try:
+        merged = _merged_ranges(data, worksheet._worksheet_path)
+    except _UNREADABLE as error:
+        raise _unreadable(error) from error
     if merged:
         raise TableError(
             [
@@ -312,7 +483,17 @@ def _open_sheet(data: bytes, sheet: str | None) -> Any:
 
 
 def _xlsx_rows(worksheet: Any) -> Iterator[tuple[int, list[Cell], list[RowError]]]:
-    for number, cells in enumerate(worksheet.iter_rows(min_row=1), start=1):
+    rows = enumerate(worksheet.iter_rows(min_row=1), start=1)
+    while True:
+        # The sheet's XML is parsed as the rows are read: a damaged or hostile part
+        # shows only here.
+        try:
+            number, cells = next(rows)
+        except StopIteration:
+            return
+        except _UNREADABLE as error:
+            raise _unreadable(error) from error
+        _check_width(number, len(cells))
         errors: list[RowError] = []
         values = [_xlsx_cell(cell, number, errors) for cell in cells]
         yield number, values, errors
@@ -321,6 +502,16 @@ def _xlsx_rows(worksheet: Any) -> Iterator[tuple[int, list[Cell], list[RowError]
 # --- reading -------------------------------------------------------------------------
 
 RawRows = Iterator[tuple[int, list[Cell], list[RowError]]]
+
+
+def _limited(rows: RawRows) -> RawRows:
+    """The rows, refused past MAX_ROWS data rows (empty rows count: they cost time too)."""
+    for number, values, errors in rows:
+        if number > MAX_ROWS + 1:
+            raise TableError(
+                [RowError(number, None, f"行が多すぎます（{MAX_ROWS:,}行まで）。{_SPLIT}")]
+            )
+        yield number, values, errors
 
 
 class Table:
@@ -418,13 +609,15 @@ def read_table(
     *,
     columns: Sequence[str] | None = None,
     required: Sequence[str] = (),
+    allow_empty: bool = False,
 ) -> Table:
     """Open a .xlsx sheet (the first one unless named) or a CSV file and check its header.
 
     Headers are compared after NFKC and trimming, in any order. `columns` lists the
     headers allowed (None: any), `required` those that must be there. Raises TableError
     for an unreadable, empty or header-only file and for a bad header; problems inside
-    data rows come with each `Row` as it is read.
+    data rows come with each `Row` as it is read. `allow_empty`: a header-only table is
+    an empty Table (an export of nothing registered yet), not an error.
     """
     fmt = table_format(filename)
     # Only the head is looked at: stripping all of a large file would copy it.
@@ -434,14 +627,14 @@ def read_table(
         encoding = _csv_encoding(data)
 
         def open_rows() -> RawRows:
-            return _csv_rows(data, encoding)
+            return _limited(_csv_rows(data, encoding))
 
         rows = open_rows()
     else:
         worksheet = _open_sheet(data, sheet)
 
         def open_rows() -> RawRows:
-            return _xlsx_rows(worksheet)
+            return _limited(_xlsx_rows(worksheet))
 
         rows = open_rows()
     first = next(rows, None)
@@ -466,7 +659,7 @@ def read_table(
         raise TableError(errors)
     table = Table(open_rows, [canonical.get(h, h) for h in headers], sheet)
     # The whole file is not read here: the first data row is enough to tell it exists.
-    if next(iter(table), None) is None:
+    if not allow_empty and next(iter(table), None) is None:
         raise TableError("見出し行だけで、データの行がありません。")
     return table
 

@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -312,16 +311,15 @@ class LookupQuery(QueryForm):
 
 @rule("record.create")
 def lookup(request: AuthenticatedRequest, source: str) -> JsonResponse:
-    """Names matching what the user typed, on the normalised text (kana, width)."""
+    """Names matching what the user typed, on the normalised name or reading (kana, width)."""
     # JSON for the pickers: an unusable ?q= (NUL, too long) finds everything, said nowhere.
     key = normalize(LookupQuery.parse(request.GET).get("q", ""))
     results: list[dict[str, str]] = []
     if source == "targets":
         groups = ActivityGroup.objects.active().select_related("kind", "region", "zone")
         regions = Region.objects.active().select_related("zone")
-        if key:
-            groups = groups.filter(name_key__contains=key)
-            regions = regions.filter(name_key__contains=key)
+        groups = groups.matching(key)
+        regions = regions.matching(key)
         results += [
             {"value": f"r:{r.pk}", "label": r.name, "hint": f"地域社協・{r.zone.name}"}
             for r in regions[:10]
@@ -336,8 +334,7 @@ def lookup(request: AuthenticatedRequest, source: str) -> JsonResponse:
         ]
     elif source == "agencies":
         agencies = Agency.objects.active().select_related("group")
-        if key:
-            agencies = agencies.filter(Q(name_key__contains=key) | Q(group__name_key__contains=key))
+        agencies = agencies.matching(key, via="group")
         results = [
             {
                 "value": str(a.pk),

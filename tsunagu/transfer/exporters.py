@@ -96,6 +96,7 @@ def export_records(
     for record in records.iterator(chunk_size=CHUNK_SIZE):
         target = record.target_group or record.target_region
         yield [
+            record.pk,
             record.date,
             staff.label(record.staff.pk, record.staff.username) if record.staff else "",
             record.activity_kind.name,
@@ -153,11 +154,12 @@ def export_directory(entity: EntityFormat) -> Rows:
         staff = StaffLookup()
         for zone in Zone.objects.select_related("staff"):
             who = staff.label(zone.staff.pk, zone.staff.username) if zone.staff else ""
-            yield [zone.name, zone.description, who, zone.order, _active(zone.active)]
+            yield [zone.name, zone.reading, zone.description, who, zone.order, _active(zone.active)]
     elif entity.slug == "regions":
         for region in Region.objects.select_related("zone"):
             yield [
                 region.name,
+                region.reading,
                 region.zone.name,
                 region.representative,
                 region.member_count,
@@ -166,11 +168,12 @@ def export_directory(entity: EntityFormat) -> Rows:
             ]
     elif entity.slug == "group-kinds":
         for kind in GroupKind.objects.all():
-            yield [kind.name, kind.order, _active(kind.active)]
+            yield [kind.name, kind.reading, kind.order, _active(kind.active)]
     elif entity.slug == "groups":
         for group in ActivityGroup.objects.select_related("kind", "zone", "region"):
             yield [
                 group.name,
+                group.reading,
                 group.kind.name,
                 group.zone.name,
                 group.region.name if group.region else "",
@@ -181,7 +184,13 @@ def export_directory(entity: EntityFormat) -> Rows:
             ]
     elif entity.slug == "agencies":
         for agency in Agency.objects.select_related("group"):
-            yield [agency.name, agency.group.name, agency.order, _active(agency.active)]
+            yield [
+                agency.name,
+                agency.reading,
+                agency.group.name,
+                agency.order,
+                _active(agency.active),
+            ]
     else:  # pragma: no cover - ENTITY_FORMATS lists the slugs above
         raise ValueError(entity.slug)
 

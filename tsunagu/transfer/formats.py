@@ -45,7 +45,11 @@ RECORD_CORE_COLUMNS = (
 # Optional columns beyond the twelve: without them an export could not give back
 # identical records (time, duration, follow-up, and the zone of a record without target).
 RECORD_EXTRA_COLUMNS = ("圏域", "時刻", "所要時間", "フォローアップ", "フォローアップ期日")
-RECORD_COLUMNS = RECORD_CORE_COLUMNS + RECORD_EXTRA_COLUMNS
+# The record's number in tsunagu (its id, as in /records/123/). An export carries it so
+# that importing the same records again is refused instead of doubling them; a row
+# without it is a new record.
+RECORD_ID = "記録ID"
+RECORD_COLUMNS = (RECORD_ID, *RECORD_CORE_COLUMNS, *RECORD_EXTRA_COLUMNS)
 RECORD_REQUIRED = ("日付", "活動種別", "場所")
 
 # 使用終了 is optional: absent or empty = offered for new records.
@@ -66,15 +70,15 @@ class EntityFormat:
 
 
 ENTITY_FORMATS: tuple[EntityFormat, ...] = (
-    EntityFormat("圏域", "zones", ("名称", "説明", "地域担当職員", "順", "有効")),
-    EntityFormat("地域社協", "regions", ("名称", "圏域", "代表者", "会員数", "順", "有効")),
-    EntityFormat("活動団体の種別", "group-kinds", ("名称", "順", "有効")),
+    EntityFormat("圏域", "zones", ("名称", "よみ", "説明", "地域担当職員", "順", "有効")),
+    EntityFormat("地域社協", "regions", ("名称", "よみ", "圏域", "代表者", "会員数", "順", "有効")),
+    EntityFormat("活動団体の種別", "group-kinds", ("名称", "よみ", "順", "有効")),
     EntityFormat(
         "活動団体",
         "groups",
-        ("名称", "種別", "圏域", "地域社協", "開催日時", "連絡先", "順", "有効"),
+        ("名称", "よみ", "種別", "圏域", "地域社協", "開催日時", "連絡先", "順", "有効"),
     ),
-    EntityFormat("関係機関", "agencies", ("名称", "報告区分", "順", "有効")),
+    EntityFormat("関係機関", "agencies", ("名称", "よみ", "報告区分", "順", "有効")),
 )
 
 

@@ -23,6 +23,11 @@ class ImportForm(forms.Form):
         help_text="マスタを CSV で取り込むときに選びます。Excel では、シートの名前"
         "（圏域・地域社協・活動団体の種別・活動団体・関係機関）で判断します。",
     )
+    update = forms.BooleanField(
+        label="記録IDが同じ記録は上書きする（支援記録だけ）",
+        required=False,
+        help_text="チェックしなければ、すでにある記録の行は二重の取り込みとして断ります。",
+    )
     file = forms.FileField(
         label="ファイル",
         help_text=f"Excel（.xlsx）か CSV（.csv）。{MAX_UPLOAD_BYTES // (1024 * 1024)}MB まで。",

@@ -33,9 +33,14 @@ from tsunagu.transfer.values import Errors
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
+NOTHING_TO_IMPORT = "データの行がない（見出しだけの）ファイルです。変更はありません。"
+
+
 @dataclass(frozen=True)
 class ImportResult:
-    batch: ImportBatch
+    """`batch` is None when the file had no data row: nothing was imported or recorded."""
+
+    batch: ImportBatch | None
     message: str
 
 
@@ -101,25 +106,41 @@ def _directory_sheets(
 
 
 def _read(data: bytes, filename: str, entity: EntityFormat, sheet: str | None) -> Table:
-    return read_table(data, filename, sheet, columns=entity.columns, required=entity.required)
+    return read_table(
+        data, filename, sheet, columns=entity.columns, required=entity.required, allow_empty=True
+    )
 
 
 def open_importer(
-    kind: str, data: bytes, filename: str, *, entity: str | None = None, today: date | None = None
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    entity: str | None = None,
+    today: date | None = None,
+    update: bool = False,
+    by: User | None = None,
 ) -> Importer:
-    """The importer for a file; TableError when the file or its header cannot be used."""
+    """The importer for a file; TableError when the file or its header cannot be used.
+    `update` (records only): rows whose 記録ID exists change that record."""
     if kind == Kind.RECORDS:
-        table = read_table(data, filename, columns=RECORD_COLUMNS, required=RECORD_REQUIRED)
-        return RecordImporter(table, today=today)
+        table = read_table(
+            data, filename, columns=RECORD_COLUMNS, required=RECORD_REQUIRED, allow_empty=True
+        )
+        return RecordImporter(table, today=today, update=update, by=by)
     if kind == Kind.CATEGORIES:
-        table = read_table(data, filename, columns=CATEGORY_COLUMNS, required=CATEGORY_REQUIRED)
+        table = read_table(
+            data, filename, columns=CATEGORY_COLUMNS, required=CATEGORY_REQUIRED, allow_empty=True
+        )
         return CategoryImporter(table)
     if kind == Kind.DIRECTORY:
         return DirectoryImporter(_directory_sheets(data, filename, entity))
     if kind == Kind.BASELINE:
         from tsunagu.reports.baseline import COLUMNS, BaselineImporter
 
-        return BaselineImporter(read_table(data, filename, columns=COLUMNS, required=COLUMNS))
+        return BaselineImporter(
+            read_table(data, filename, columns=COLUMNS, required=COLUMNS, allow_empty=True)
+        )
     raise ValueError(kind)
 
 
@@ -131,20 +152,31 @@ def import_file(
     filename: str,
     entity: str | None = None,
     today: date | None = None,
+    update: bool = False,
 ) -> ImportResult:
     """Import every row of the file, or nothing.
 
     Raises ImportRefused (a ValidationError listing every problem with its row and column)
     when any row is bad, ValidationError when the same file was imported before.
-    `by=None` is the command line (`tsunagu import` without --user), run as the system."""
+    `by=None` is the command line (`tsunagu import` without --user), run as the system.
+    `update`: a records row whose 記録ID exists updates that record instead of being
+    refused as a second copy; the updates are an edit by `by`, who must be given."""
     require(by, "transfer.import", kind, system=True)
+    if update and kind != Kind.RECORDS:
+        raise ValidationError("記録IDで上書きできるのは、支援記録の取り込みだけです。")
+    if update and by is None:
+        raise ValidationError(
+            "記録を上書きするときは、取り込む職員を指定してください（コマンドでは --user）。"
+        )
     filename = PurePath(filename).name or "（名前なし）"
     digest = file_digest(data)
     refused = _already_imported(kind, digest)
     if refused is not None:
         raise refused
     try:
-        importer = open_importer(kind, data, filename, entity=entity, today=today)
+        importer = open_importer(
+            kind, data, filename, entity=entity, today=today, update=update, by=by
+        )
     except TableError as error:
         raise ImportRefused(error) from error
     try:
@@ -163,6 +195,10 @@ def _run(
         raise ImportRefused(error) from error
     if errors:
         raise ImportRefused(errors)
+    if rows == 0:
+        # Every export re-imports, also one made before anything was registered; such a
+        # file is not recorded, so it never blocks a later one as "already imported".
+        return ImportResult(batch=None, message=NOTHING_TO_IMPORT)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(

@@ -50,6 +50,7 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
                 data=upload.read(),
                 filename=upload.name,
                 entity=form.cleaned_data["entity"] or None,
+                update=form.cleaned_data["update"],
             )
         except ImportRefused as error:
             refused = error

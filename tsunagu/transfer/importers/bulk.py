@@ -68,6 +68,10 @@ class RecordInserter:
     def __init__(self, *, by: User | None, batch: ImportBatch) -> None:
         self.batch = batch
         self.last_pk = 0
+        self.kept_ids = False
+        pk_column = SupportRecord._meta.pk.column if SupportRecord._meta.pk else None
+        assert pk_column
+        self.pk_column: str = pk_column
         template = SupportRecord(created_by=by, updated_by=by, import_batch=batch)
         fields = [f for f in SupportRecord._meta.concrete_fields if not f.primary_key]
         by_attname = {f.attname: f for f in fields}
@@ -86,10 +90,9 @@ class RecordInserter:
         self.category_columns = [_column(through, "supportrecord"), _column(through, "category")]
         self.agency_columns = [_column(RecordAgency, n) for n in ("record", "agency", "action")]
 
-    def insert(self, chunk: Sequence[Any]) -> int:
-        """Insert one batch of ResolvedRecord; returns how many."""
+    def _values(self, chunk: Sequence[Any]) -> list[tuple[Any, ...]]:
         adapt_date, adapt_time = self.adapt_date, self.adapt_time
-        rows = [
+        return [
             (
                 adapt_date(r.record_date),
                 fiscal_year_of(r.record_date),
@@ -113,16 +116,56 @@ class RecordInserter:
             )
             for r in chunk
         ]
-        _insert(SupportRecord, self.columns, rows)
+
+    def insert(self, chunk: Sequence[Any]) -> int:
+        """Insert one batch of new ResolvedRecord (numbered by the database); how many."""
+        if not chunk:
+            return 0
+        _insert(SupportRecord, self.columns, self._values(chunk))
         pks = list(
             SupportRecord.objects.filter(import_batch=self.batch, pk__gt=self.last_pk)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
         # Rows of one executemany get increasing keys in their order; other writers'
-        # rows carry another import batch.
+        # rows carry another import batch, and kept ids are all below (after_kept_ids).
         assert len(pks) == len(chunk), (len(pks), len(chunk))
         self.last_pk = pks[-1]
+        self._links(pks, chunk)
+        return len(chunk)
+
+    def insert_keeping_ids(self, chunk: Sequence[Any]) -> int:
+        """Insert a batch of ResolvedRecord that keep their 記録ID as their id."""
+        if not chunk:
+            return 0
+        pks = [r.record_id for r in chunk]
+        _insert(
+            SupportRecord,
+            [self.pk_column, *self.columns],
+            [(pk, *values) for pk, values in zip(pks, self._values(chunk), strict=True)],
+        )
+        self.last_pk = max(self.last_pk, *pks)
+        self.kept_ids = True
+        self._links(pks, chunk)
+        return len(chunk)
+
+    def after_kept_ids(self) -> None:
+        """Let the database number new records after the kept ids (PostgreSQL's sequence
+        does not follow explicit ids by itself; SQLite's AUTOINCREMENT does). Only ever
+        moved up: ids of purged records are not given again."""
+        if not self.kept_ids or connection.vendor != "postgresql":
+            return
+        table, column = SupportRecord._meta.db_table, self.pk_column
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST("  # noqa: S608 - names from model metadata
+                f"(SELECT MAX({quote(column)}) FROM {quote(table)}), "
+                "nextval(pg_get_serial_sequence(%s, %s))))",
+                [table, column, table, column],
+            )
+
+    def _links(self, pks: Sequence[int], chunk: Sequence[Any]) -> None:
         _insert(
             self.category_model,
             self.category_columns,
@@ -133,4 +176,3 @@ class RecordInserter:
             self.agency_columns,
             [(pk, a, action) for pk, r in zip(pks, chunk, strict=True) for a, action in r.agencies],
         )
-        return len(chunk)

@@ -20,6 +20,7 @@ from tsunagu.transfer.importers.base import Importer, RowReader, model_changes
 from tsunagu.transfer.values import Errors, StaffLookup, ValueProblem
 
 NAME_MAX_LENGTH = 100
+READING_MAX_LENGTH = 200
 
 
 @dataclass
@@ -102,6 +103,9 @@ class DirectoryImporter(Importer):
         if not name:
             return None
         values: dict[str, Any] = {"name": name}
+        if cells.has("よみ"):
+            # An empty よみ cell asks for the reading guessed from the name (as on screen).
+            values["reading"] = cells.text("よみ", limit=READING_MAX_LENGTH)
         if cells.has("順"):
             order = cells.count("順")
             if order is not None:

@@ -24,6 +24,7 @@ from tsunagu.records.models import (
     Place,
     ReportStyle,
 )
+from tsunagu.transfer.formats import RECORD_ID
 from tsunagu.transfer.importers.base import RowReader
 from tsunagu.transfer.values import Errors, StaffLookup, ValueProblem, split_names
 
@@ -64,6 +65,7 @@ class TypeRow(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ResolvedRecord:
+    record_id: int | None  # the 記録ID of the file: kept as the new record's id
     record_date: date
     staff_id: int | None
     activity_kind_id: int
@@ -147,6 +149,7 @@ class RecordResolver:
 
     def resolve(self, row: Row, errors: Errors) -> ResolvedRecord | None:
         cells = RowReader(row, errors)
+        record_id = self._record_id(cells)
         record_date = self._record_date(cells)
         # A future date says nothing about which year's lists to check.
         usable = record_date is not None and record_date <= self.today
@@ -169,6 +172,7 @@ class RecordResolver:
         if cells.failed or record_date is None or kind_id is None or place is None:
             return None
         return ResolvedRecord(
+            record_id=record_id,
             record_date=record_date,
             staff_id=staff_id,
             activity_kind_id=kind_id,
@@ -188,6 +192,16 @@ class RecordResolver:
             follow_up=follow_up,
             follow_up_due=follow_up_due,
         )
+
+    def _record_id(self, cells: RowReader) -> int | None:
+        number = cells.count(RECORD_ID)
+        if number == 0:
+            cells.problem(
+                RECORD_ID,
+                "記録IDは、つなぐ が出力した番号です。新しい記録では空欄にしてください。",
+            )
+            return None
+        return number
 
     def _record_date(self, cells: RowReader) -> date | None:
         value: Cell = cells.raw("日付")

@@ -1,11 +1,16 @@
 from importlib import import_module
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tsunagu.accounts.models import User
-from tsunagu.directory.demo import DEMO_PASSWORD, USERS, load_directory
+from tsunagu.directory.demo import (
+    DEMO_PASSWORD,
+    USERS,
+    accounts_not_of_the_demo,
+    load_directory,
+)
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.records.defaults import ensure_consulter_types
 from tsunagu.records.demo import extend_lists, load_records
@@ -19,6 +24,16 @@ class Command(BaseCommand):
     help = "デモ用の社協（架空の市）のデータを読み込みます。何度実行しても重複しません。"
 
     def handle(self, *args: Any, **options: Any) -> None:
+        others = accounts_not_of_the_demo()
+        if others:
+            # The demo's accounts share a published password: loading them into a council's
+            # real database would open it to anyone who has read the README.
+            raise CommandError(
+                "このデータベースにはデモ以外のデータがあります（職員アカウント"
+                f"「{'」「'.join(others[:3])}」{'など' if len(others) > 3 else ''}）。"
+                "デモデータは、空のデータベースかデモのデータベースにだけ読み込めます。"
+                "試すときは TSUNAGU_DATA_DIR（または DATABASE_URL）で別のデータベースを指定してください。"
+            )
         summaries = []
         with transaction.atomic():
             ensure_consulter_types()

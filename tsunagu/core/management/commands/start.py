@@ -1,9 +1,11 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from tsunagu.accounts.models import User
+from tsunagu.directory.demo import accounts_not_of_the_demo
 
 
 class Command(BaseCommand):
@@ -19,4 +21,6 @@ class Command(BaseCommand):
             self.stdout.write("データベースが空なので、デモデータを読み込みます…")
             call_command("demo")
             call_command("suggest", "train")
+        # Every page says it is the demo, so nobody types a real person into it.
+        settings.DEMO_MODE = not accounts_not_of_the_demo()
         call_command("serve", host=options["host"], port=options["port"], no_migrate=True)

@@ -45,3 +45,12 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// Print buttons (a Content Security Policy allows no inline onclick).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-print]") : null;
+  if (button) {
+    event.preventDefault();
+    window.print();
+  }
+});

@@ -29,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="取り込みをした職員のログインID（記録の登録者になります）"
         )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="支援記録で、記録IDがすでにある行はその記録を上書きします"
+            "（指定しなければ二重の取り込みとして断ります。--user が必要です）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -48,6 +54,7 @@ class Command(BaseCommand):
                 data=data,
                 filename=path.name,
                 entity=options["entity"],
+                update=options["update"],
             )
         except ImportRefused as refused:
             for line in refused.lines():
