@@ -5,7 +5,16 @@ from django.http import QueryDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tsunagu.core.params import MAX_ID, ChoiceField, IdField, QueryForm, TextField
+from tsunagu.core.params import (
+    MAX_ID,
+    ChoiceField,
+    FiscalYearField,
+    FlagField,
+    IdField,
+    QueryForm,
+    TextField,
+    parse_id,
+)
 
 
 class SampleForm(QueryForm):
@@ -67,3 +76,55 @@ def test_parse_never_raises(params: dict[str, str]) -> None:
     assert zone is None or 1 <= zone <= MAX_ID
     assert "\x00" not in query.values["q"]
     assert len(query.values["q"]) <= 200
+
+
+class YearForm(QueryForm):
+    fy = FiscalYearField(label="年度")
+    inactive = FlagField(label="無効のものも表示")
+
+
+@pytest.mark.parametrize(("text", "year"), [("2020", 2020), ("令和2年度", 2020), ("", None)])
+def test_a_fiscal_year_is_read_as_people_write_it(text: str, year: int | None) -> None:
+    query = YearForm.parse(QueryDict(f"fy={text}"))
+    assert query.get("fy") == year
+    assert query.errors == []
+
+
+@pytest.mark.parametrize("text", ["来年度", "令和99999年度", "9" * 30, "2020%00", "x" * 300])
+def test_an_unreadable_fiscal_year_says_why(text: str) -> None:
+    query = YearForm.parse(QueryDict(f"fy={text}"))
+    assert query.get("fy") is None
+    assert len(query.errors) == 1
+    assert "年度" in query.errors[0] and "「年度」の指定は使いませんでした。" in query.errors[0]
+    assert "\x00" not in query.errors[0] and len(query.errors[0]) < 200
+
+
+@pytest.mark.parametrize(("text", "on"), [("1", True), ("on", True), ("0", False), ("²", False)])
+def test_a_flag_is_on_or_off_and_never_an_error(text: str, on: bool) -> None:
+    query = YearForm.parse(QueryDict(f"inactive={text}"))
+    assert query["inactive"] is on
+    assert query.errors == []
+
+
+def test_control_characters_are_removed_from_text() -> None:
+    assert parse("q=a%01b%1Fc%7F%09d").get("q") == "abc\td"
+
+
+@pytest.mark.parametrize(
+    ("text", "pk"),
+    [
+        ("12", 12),
+        ("１２", 12),
+        ("²", None),
+        ("9" * 30, None),
+        ("-1", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_id_reads_an_id_inside_a_value(text: str | None, pk: int | None) -> None:
+    assert parse_id(text) == pk
+
+
+def test_every_query_form_is_declared_for_the_fuzz_test() -> None:
+    assert SampleForm in QueryForm.declared and YearForm in QueryForm.declared

@@ -251,7 +251,12 @@ def test_staff_link_a_record_from_the_plan_screen(staff_client, city, make_plan,
     form = staff_client.get(f"{link_url}&next=/plans/{plan.pk}/records/%3Fyear%3D2020")
     assert form.status_code == 200 and second.theme in body(form)
     response = staff_client.post(
-        link_url, {"initiatives": [second.pk], "next": f"/plans/{plan.pk}/records/?year=2020"}
+        link_url,
+        {
+            "initiatives": [second.pk],
+            "initiatives_listed": "1",
+            "next": f"/plans/{plan.pk}/records/?year=2020",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == f"/plans/{plan.pk}/records/?year=2020"
@@ -261,7 +266,9 @@ def test_staff_link_a_record_from_the_plan_screen(staff_client, city, make_plan,
     assert f"/records/{record.pk}/" in body(detail)
 
     # An outside address is never followed.
-    response = staff_client.post(link_url, {"initiatives": [], "next": "https://example.com/"})
+    response = staff_client.post(
+        link_url, {"initiatives_listed": "1", "next": "https://example.com/"}
+    )
     assert response["Location"] == f"/records/{record.pk}/"
     assert not InitiativeRecord.objects.exists()
 
@@ -272,7 +279,9 @@ def test_an_initiative_of_another_council_cannot_be_posted(
     make_plan(city["honcho"])
     other = make_plan(city["kyonan"]).initiatives.first()
     record = make_record(date(2020, 7, 1), region=city["honcho"])
-    response = staff_client.post(f"/plans/link/?record={record.pk}", {"initiatives": [other.pk]})
+    response = staff_client.post(
+        f"/plans/link/?record={record.pk}", {"initiatives": [other.pk], "initiatives_listed": "1"}
+    )
     assert response.status_code == 200
     assert "正しく選択してください" in body(response) or "選択" in body(response)
     assert not InitiativeRecord.objects.exists()

@@ -396,7 +396,7 @@ def _expected_version(request: HttpRequest) -> int:
             "変更には If-Match ヘッダーが必要です。記録を読んだときの ETag をそのまま付けてください。",
         )
     value = raw.removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not value.isdecimal():
         raise Problem(412, f"If-Match の値（{raw[:40]}）はこの記録の ETag ではありません。")
     return int(value)
 

@@ -6,17 +6,24 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.descriptions import all_labels, describe_changes
 from tsunagu.audit.models import AuditEntry
 from tsunagu.core.access import rule
+from tsunagu.core.params import IdField, QueryForm, TextField
+
+
+class AuditQuery(QueryForm):
+    action = TextField(label="操作", max_length=100)
+    actor = IdField(label="操作者")
 
 
 @rule("audit.view")
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor")
-    action = request.GET.get("action", "")
+    query = AuditQuery.from_request(request)
+    action = query.shown("action")
     if action:
         entries = entries.filter(action=action)
-    actor = request.GET.get("actor", "")
-    if actor.isdigit():
-        entries = entries.filter(actor_id=int(actor))
+    actor = query.shown("actor")
+    if actor:
+        entries = entries.filter(actor_id=query["actor"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     labels = all_labels()
     rows = [

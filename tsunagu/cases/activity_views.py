@@ -37,6 +37,7 @@ from tsunagu.cases.services import (
     review_match,
 )
 from tsunagu.core.access import rule
+from tsunagu.core.params import IdField, QueryForm, TextField
 
 
 def _today() -> str:
@@ -53,6 +54,15 @@ def _render(
     return render(
         request, "cases/step_form.html", {"case": case, "form": form, "title": title, **extra}
     )
+
+
+class ChoiceQuery(QueryForm):
+    """What the suggestions on the case page chose, carried to the ask or match form."""
+
+    group = IdField(label="活動団体")
+    volunteer = IdField(label="ボランティア")
+    need = IdField(label="支援の内容")
+    reasons = TextField(label="理由", max_length=300)
 
 
 @rule("case.edit")
@@ -73,8 +83,8 @@ def ask_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 return redirect(_back(case))
     else:
         initial: dict[str, object] = {"asked_on": _today(), "occasion": "定例会"}
-        if request.GET.get("group", "").isdigit():
-            initial["group"] = int(request.GET["group"])
+        if group := ChoiceQuery.from_request(request).get("group"):
+            initial["group"] = group
         form = AskForm(initial=initial, case=case)
     return _render(
         request,
@@ -137,10 +147,11 @@ def match_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 return redirect(_back(case))
     else:
         initial: dict[str, Any] = {"started_on": _today()}
+        query = ChoiceQuery.from_request(request)
         for name in ("group", "volunteer", "need"):
-            if request.GET.get(name, "").isdigit():
-                initial[name] = int(request.GET[name])
-        initial["reasons"] = request.GET.get("reasons", "")[:300]
+            if value := query.get(name):
+                initial[name] = value
+        initial["reasons"] = query["reasons"]
         form = MatchForm(initial=initial, case=case)
     return _render(
         request,

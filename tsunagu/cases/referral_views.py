@@ -15,6 +15,7 @@ from tsunagu.cases.forms import CaseReferralForm, RecordReferralForm, ReferralUp
 from tsunagu.cases.models import Referral, ReferralStatus
 from tsunagu.cases.referrals import NewRecord, refer_from_case, refer_from_record, update_referral
 from tsunagu.core.access import rule
+from tsunagu.core.params import ChoiceField, QueryForm
 from tsunagu.records.access import get_record_for_user
 from tsunagu.records.models import Place
 
@@ -27,14 +28,16 @@ FILTERS = [
 ]
 
 
+class ReferralQuery(QueryForm):
+    status = ChoiceField(label="状況", choices=[("", ""), *FILTERS])
+
+
 @rule("referral.view")
 def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     days = stale_referral_days()
-    status = request.GET.get("status", "open")
-    if status not in dict(FILTERS):
-        status = "open"
+    status = ReferralQuery.from_request(request).get("status", "open")
     referrals = Referral.objects.visible_to(user)
     if status == "open":
         referrals = referrals.open()

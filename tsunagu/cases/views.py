@@ -39,11 +39,17 @@ from tsunagu.cases.services import (
 )
 from tsunagu.cases.timeline import build_timeline
 from tsunagu.core.access import can, rule, writers
+from tsunagu.core.params import ChoiceField, IdField, QueryForm
 from tsunagu.lib.tabular import write_xlsx
 from tsunagu.records.models import SupportRecord
 
 PAGE_SIZE = 50
 STATUS_FILTERS = [("open", "対応中（終了以外）"), *CaseStatus.choices, ("all", "すべて")]
+
+
+class CaseQuery(QueryForm):
+    status = ChoiceField(label="状況", choices=[("", ""), *STATUS_FILTERS])
+    staff = IdField(label="担当職員")
 
 
 @rule("case.counts")
@@ -52,18 +58,17 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     if not can(user, "case.view"):
         # Read-only accounts never see cases, only how many there are.
         return redirect("cases:counts")
-    status = request.GET.get("status", "open")
-    if status not in dict(STATUS_FILTERS):
-        status = "open"
+    query = CaseQuery.from_request(request)
+    status = query.get("status", "open")
     cases = Case.objects.visible_to(user)
     if status == "open":
         cases = cases.open()
     elif status != "all":
         cases = cases.filter(status=status)
-    staff_filter = request.GET.get("staff", "")
+    staff_filter = query.shown("staff")
     every_case = can(user, "case.view_all")
-    if every_case and staff_filter.isdigit():
-        cases = cases.filter(staff__pk=int(staff_filter))
+    if every_case and staff_filter:
+        cases = cases.filter(staff__pk=query["staff"])
     cases = (
         cases.with_related()
         .annotate(

@@ -10,12 +10,36 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.core.access import rule
+from tsunagu.core.params import FlagField, IdField, QueryForm, TextField
 from tsunagu.directory.access import get_entry_for_user
 from tsunagu.directory.entities import ENTITIES, get_entity
 from tsunagu.directory.models import DirectoryQuerySet
 from tsunagu.directory.services import save_entry, set_entry_active
 
 PAGE_SIZE = 50
+
+
+def _filter_fields() -> dict[str, IdField]:
+    """One id parameter per filter any directory list offers (?zone=, ?region=, …)."""
+    fields = {}
+    for entity in ENTITIES.values():
+        for name in entity.filters:
+            field = entity.model._meta.get_field(name)
+            assert isinstance(field, ForeignKey)
+            fields[name] = IdField(label=str(field.verbose_name))
+    return fields
+
+
+# The directory lists' parameters: a search, the inactive switch, the filters.
+DirectoryQuery: type[QueryForm] = type(
+    "DirectoryQuery",
+    (QueryForm,),
+    {
+        "q": TextField(label="検索"),
+        "inactive": FlagField(label="無効のものも表示"),
+        **_filter_fields(),
+    },
+)
 
 
 @rule("directory.view")
@@ -28,18 +52,19 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 def entry_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     entity = get_entity(slug)
     rows = entity.queryset()
-    query = request.GET.get("q", "").strip()
+    params = DirectoryQuery.from_request(request)
+    query = params.get("q", "").strip()
     if query and entity.searchable:
         rows = cast(DirectoryQuerySet, rows).matching(query)
-    show_inactive = request.GET.get("inactive") == "1"
+    show_inactive = params["inactive"]
     if entity.has_active_flag and not show_inactive:
         rows = rows.filter(active=True)
     filters = []
     for name in entity.filters:
         field = entity.model._meta.get_field(name)
         assert isinstance(field, ForeignKey)
-        selected = request.GET.get(name, "")
-        chosen = int(selected) if selected.isdigit() else None
+        selected = params.shown(name)
+        chosen = params.get(name)
         if chosen is not None:
             rows = rows.filter(**{f"{name}_id": chosen})
         related = field.related_model

@@ -163,7 +163,7 @@ def source_formset(data: Any = None, *, initial: list[dict[str, Any]], rows: int
 
 
 class FundraisingYearForm(forms.Form):
-    """One amount field per drive × method; blank means no figure."""
+    """One amount field per drive × method; blank means no figure, absent means unchanged."""
 
     def __init__(
         self,
@@ -191,10 +191,14 @@ class FundraisingYearForm(forms.Form):
         ]
 
     def amounts(self) -> dict[tuple[int, int], int | None]:
+        """The amounts the form sent: a field left blank clears its figure, a field absent
+        from the request (a POST without the grid, a screen drawn before a method was
+        added) keeps the figure it has."""
         return {
             (drive.pk, method.pk): self.cleaned_data.get(self.key(drive, method))
             for drive in self.drives
             for method in self.methods
+            if self.add_prefix(self.key(drive, method)) in self.data
         }
 
 

@@ -786,6 +786,16 @@ def _save_list(
                 f"{title}の一覧が変更されています。画面を読み込み直してください。"
             )
     taken = {normalize(e.name): e.pk for e in current.values()}
+    # Names may trade places (A→B while B→A): the unique key would refuse the first save.
+    # Every row being renamed first gets a key no name normalises to (normalize removes
+    # spaces), then each is saved with its new name, all in this transaction.
+    renamed = [
+        pk
+        for pk, name, _order, _active in rows
+        if pk is not None and name.strip() and normalize(name) != current[pk].name_key
+    ]
+    for pk in renamed:
+        model.objects.filter(pk=pk).update(name_key=f" {pk}")
     changed = 0
     for pk, name, order, active in rows:
         name = name.strip()

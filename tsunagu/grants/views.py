@@ -14,6 +14,7 @@ from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.audit.descriptions import describe, describe_changes
 from tsunagu.audit.models import AuditEntry
 from tsunagu.core.access import can, refusal, rule
+from tsunagu.core.params import FiscalYearField, QueryForm
 from tsunagu.directory.models import Region
 from tsunagu.grants import forms as grant_forms
 from tsunagu.grants.access import get_grant_for_user
@@ -47,10 +48,8 @@ from tsunagu.grants.xlsx import render_summary_xlsx
 from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
-    FiscalParseError,
     current_fiscal_year,
     fiscal_year_label,
-    parse_fiscal_year,
 )
 
 
@@ -60,15 +59,14 @@ def _year_or_404(fiscal_year: int) -> int:
     return fiscal_year
 
 
+class YearQuery(QueryForm):
+    fy = FiscalYearField(label="年度")
+
+
 def _chosen_year(request: AuthenticatedRequest) -> int:
-    text = request.GET.get("fy", "").strip()
-    if not text:
-        return current_fiscal_year()
-    try:
-        return parse_fiscal_year(text)
-    except FiscalParseError:
-        messages.error(request, f"「{text}」は年度として読み取れません。今年度を表示します。")
-        return current_fiscal_year()
+    """?fy= (2020, 令和2年度 …), else the current year (with a message if unreadable)."""
+    year: int = YearQuery.from_request(request).get("fy") or current_fiscal_year()
+    return year
 
 
 def _year_choices(*years: int) -> list[tuple[int, str]]:
@@ -433,7 +431,7 @@ def _detail(
             entry,
             describe(entry.action),
             [
-                (label, f"{int(text):,}" if text.isdigit() else text)
+                (label, f"{int(text):,}" if text.isascii() and text.isdigit() else text)
                 for label, text in describe_changes(entry.target_type, entry.changes)
             ],
         )
@@ -475,7 +473,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def take_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpResponse:
     grant = get_grant_for_user(request, pk, step=step)
     posted = request.POST.get("version", "")
-    if posted.isdigit() and int(posted) != grant.version and not grant.is_settled:
+    if posted.isdecimal() and int(posted) != grant.version and not grant.is_settled:
         # Someone changed the grant since this form was opened: say who, save nothing.
         messages.error(request, GrantConflict(grant).messages[0])
         return redirect(grant)
@@ -618,8 +616,12 @@ def fundraising_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     drives = [d for d in drives if d.active or any(k[0] == d.pk for k in present)]
     methods = [m for m in methods if m.active or any(k[1] == m.pk for k in present)]
     initial = {f"a_{t.drive_id}_{t.method_id}": t.amount for t in totals}
+    # Bound on every POST, even one without fields: it then saves nothing ("no change").
     form = grant_forms.FundraisingYearForm(
-        request.POST or None, initial=initial, drives=drives, methods=methods
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        drives=drives,
+        methods=methods,
     )
     if request.method == "POST" and form.is_valid():
         try:

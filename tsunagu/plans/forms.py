@@ -240,14 +240,22 @@ class YearStatusForm(forms.Form):
         return [(i, self[f"status_{i.pk}"], self[f"note_{i.pk}"]) for i in self.initiatives]
 
     def entries(self) -> list[StatusEntry]:
-        return [
-            StatusEntry(
-                initiative=i,
-                status=self.cleaned_data[f"status_{i.pk}"],
-                note=self.cleaned_data[f"note_{i.pk}"],
+        """The rows the form sent. A field absent from the request (a POST without the
+        grid) keeps its saved value; only a field sent blank clears it."""
+        entries = []
+        for i in self.initiatives:
+            status, note = f"status_{i.pk}", f"note_{i.pk}"
+            sent = {name for name in (status, note) if self.add_prefix(name) in self.data}
+            if not sent:
+                continue
+            entries.append(
+                StatusEntry(
+                    initiative=i,
+                    status=self.cleaned_data[status] if status in sent else self[status].initial,
+                    note=self.cleaned_data[note] if note in sent else self[note].initial,
+                )
             )
-            for i in self.initiatives
-        ]
+        return entries
 
 
 class LinkForm(forms.Form):

@@ -15,12 +15,11 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.core.access import rule
+from tsunagu.core.params import FiscalYearField, FlagField, IdField, QueryForm
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import (
-    FiscalParseError,
     current_fiscal_year,
     fiscal_year_label,
-    parse_fiscal_year,
 )
 from tsunagu.plans.access import (
     get_plan_for_user,
@@ -66,18 +65,35 @@ from tsunagu.plans.spreadsheet import import_plans as read_workbook
 from tsunagu.records.models import ActivityKind
 
 PAGE_SIZE = 50
+LIST_SENT = "initiatives_listed"  # the hidden field of record_link.html's checkbox list
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class YearQuery(QueryForm):
+    year = FiscalYearField(label="年度")
+
+
+class RegionQuery(QueryForm):
+    region = IdField(label="地域")
+
+
+class PlanRecordsQuery(QueryForm):
+    kind = IdField(label="活動種別")
+    linked = FlagField(label="計画に結び付いた記録だけ")
+
+
+class RecordQuery(QueryForm):
+    record = IdField(label="記録")
+
+
+class TargetsQuery(QueryForm):
+    inactive = FlagField(label="使わなくなった対象も表示")
 
 
 def year_param(request: HttpRequest, default: int) -> int:
     """The fiscal year of ?year= (2020, 令和2年度 …), else `default`."""
-    raw = request.GET.get("year", "").strip()
-    if not raw:
-        return default
-    try:
-        return parse_fiscal_year(raw)
-    except FiscalParseError:
-        return default
+    year: int = YearQuery.from_request(request).get("year", default)
+    return year
 
 
 def _form_errors(form: PlanForm, error: ValidationError) -> None:
@@ -156,10 +172,10 @@ def _render_form(
 
 @rule("plan.edit")
 def plan_create(request: AuthenticatedRequest) -> HttpResponse:
-    region = request.GET.get("region", "")
+    region = RegionQuery.from_request(request).get("region")
     initial: dict[str, Any] = {}
-    if region.isdigit():
-        initial["region"] = Region.objects.filter(pk=int(region)).first()
+    if region is not None:
+        initial["region"] = Region.objects.filter(pk=region).first()
     form, goals, initiatives = _plan_forms(request, None, initial)
     if request.method == "POST" and all(
         [form.is_valid(), goals.is_valid(), initiatives.is_valid()]
@@ -225,7 +241,8 @@ def status_edit(request: AuthenticatedRequest, pk: int, year: int) -> HttpRespon
         s.initiative_id: s
         for s in InitiativeStatus.objects.filter(initiative__plan=plan, fiscal_year=year)
     }
-    form = YearStatusForm(request.POST or None, initiatives=initiatives, statuses=statuses)
+    data = request.POST if request.method == "POST" else None  # an empty POST saves nothing
+    form = YearStatusForm(data, initiatives=initiatives, statuses=statuses)
     if request.method == "POST" and form.is_valid():
         try:
             changed = save_year_statuses(
@@ -270,10 +287,11 @@ def plan_records(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         .order_by("date", "id")
     )
     kinds = ActivityKind.objects.in_year(year)
-    kind = request.GET.get("kind", "")
-    if kind.isdigit():
-        records = records.filter(activity_kind_id=int(kind))
-    linked_only = request.GET.get("linked") == "1"
+    query = PlanRecordsQuery.from_request(request)
+    kind = query.shown("kind")
+    if kind:
+        records = records.filter(activity_kind_id=query["kind"])
+    linked_only = query["linked"]
     if linked_only:
         records = records.filter(initiative_links__initiative__plan=plan).distinct()
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -317,16 +335,21 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @rule("plan.edit")
 def record_link(request: AuthenticatedRequest) -> HttpResponse:
     """Choose the initiatives a support record served (/plans/link/?record=<pk>)."""
-    raw = request.GET.get("record", "")
-    if not raw.isdigit():
+    pk = RecordQuery.parse(request.GET).get("record")
+    if pk is None:
         raise Http404("記録が指定されていません。")
-    record = get_record_to_link(request, int(raw))
+    record = get_record_to_link(request, pk)
     candidates = linkable_initiatives(record)
     current = list(
         InitiativeRecord.objects.filter(record=record).values_list("initiative_id", flat=True)
     )
     form = LinkForm(request.POST or None, candidates=candidates, initial={"initiatives": current})
     fallback = reverse("records:detail", args=[record.pk])
+    if request.method == "POST" and LIST_SENT not in request.POST:
+        # No checkbox checked and no checkboxes sent look the same; the form marks that it
+        # sent its list, so a POST without it (only a token) unlinks nothing.
+        messages.info(request, "変更はありませんでした。")
+        return redirect(_safe_next(request, fallback))
     if request.method == "POST" and form.is_valid():
         try:
             added, removed = set_record_initiatives(
@@ -383,9 +406,9 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
 @rule("plan.view")
 def export_all(request: AuthenticatedRequest) -> HttpResponse:
     plans = Plan.objects.with_contents()
-    region = request.GET.get("region", "")
-    if region.isdigit():
-        plans = plans.filter(region_id=int(region))
+    # A download shows no page: an unusable ?region= exports every plan, said nowhere.
+    if (region := RegionQuery.parse(request.GET).get("region")) is not None:
+        plans = plans.filter(region_id=region)
     return _xlsx_response(build_workbook(plans), "エリア別地域福祉活動計画.xlsx")
 
 
@@ -444,7 +467,7 @@ def target_list(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, f"対象「{target}」を追加しました。")
             return redirect("plans:targets")
     targets = PlanTarget.objects.annotate(goal_count=Count("goals"))
-    show_inactive = request.GET.get("inactive") == "1"
+    show_inactive = TargetsQuery.from_request(request)["inactive"]
     if not show_inactive:
         targets = targets.filter(Q(active=True))
     return render(

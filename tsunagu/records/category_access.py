@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from tsunagu.core.access import get_for_user, require
+from tsunagu.core.params import parse_id
 from tsunagu.records.category_services import (
     ACTIVITY_KINDS,
     KINDS_SLUG,
@@ -23,8 +24,8 @@ def get_scheme_for_user(request: HttpRequest, slug: str, *, write: bool = False)
     require(request.user, _rule(write))
     if slug == KINDS_SLUG:
         return ACTIVITY_KINDS
-    if slug.isdigit():
-        return get_consulter_type_for_user(request, int(slug), write=write)
+    if (pk := parse_id(slug)) is not None:
+        return get_consulter_type_for_user(request, pk, write=write)
     raise Http404
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tsunagu.core.access import rule
+from tsunagu.core.params import QueryForm, parse_id
 from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
@@ -36,11 +38,15 @@ from tsunagu.records.models import ConsulterType
 ROWS_ADDED_AT_ONCE = 3
 
 
+class YearQuery(QueryForm):
+    year = forms.IntegerField(
+        label="年度", required=False, min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
+    )
+
+
 def _year_param(request: HttpRequest) -> int | None:
-    text = request.GET.get("year", "")
-    if text.isdigit() and MIN_FISCAL_YEAR <= int(text) <= MAX_FISCAL_YEAR:
-        return int(text)
-    return None
+    year: int | None = YearQuery.from_request(request).get("year")
+    return year
 
 
 def _index_url(fiscal_year: int, slug: str = "") -> str:
@@ -215,7 +221,7 @@ def _rows(formset: Any, terms: list[services.Term]) -> list[dict[str, Any]]:
     rows = []
     for index, form in enumerate(formset.forms):
         value = form["id"].value()
-        term = by_id.get(int(value)) if str(value or "").isdigit() else None
+        term = by_id.get(parse_id(str(value or "")) or 0)
         rows.append(
             {
                 "form": form,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, writers
+from tsunagu.core.params import parse_id
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.lib.fiscal import DateParseError, fiscal_year_label, parse_date
 from tsunagu.lib.textnorm import normalize_newlines
@@ -47,13 +48,14 @@ class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg,unused-
 
 def parse_target(value: str) -> ActivityGroup | Region | None:
     """Targets travel as "g:<id>" (activity group) or "r:<id>" (regional council)."""
-    kind, _, pk = (value or "").partition(":")
-    if not pk.isdigit():
+    kind, _, text = (value or "").partition(":")
+    pk = parse_id(text)
+    if pk is None:
         return None
     if kind == "g":
-        return ActivityGroup.objects.select_related("zone", "region").filter(pk=int(pk)).first()
+        return ActivityGroup.objects.select_related("zone", "region").filter(pk=pk).first()
     if kind == "r":
-        return Region.objects.select_related("zone").filter(pk=int(pk)).first()
+        return Region.objects.select_related("zone").filter(pk=pk).first()
     return None
 
 
@@ -173,11 +175,11 @@ class ConsultationFieldsMixin(forms.Form):
         for item in filter(None, raw.split(",")):
             pk, _, action = item.partition(":")
             pairs.append((pk, action if action in AgencyAction.values else AgencyAction.LIAISON))
-        ids = [int(pk) for pk, _ in pairs if pk.isdigit()]
-        agencies = Agency.objects.in_bulk(ids)
+        ids = [parse_id(pk) for pk, _ in pairs]
+        agencies = Agency.objects.in_bulk([pk for pk in ids if pk is not None])
         result = []
-        for pk, action in pairs:
-            agency = agencies.get(int(pk)) if pk.isdigit() else None
+        for (_text, action), pk in zip(pairs, ids, strict=True):
+            agency = agencies.get(pk) if pk is not None else None
             if agency is None:
                 raise forms.ValidationError(
                     "関係機関が見つかりません。名前の一部を入力して一覧から選んでください。"
@@ -201,16 +203,14 @@ class ConsultationFieldsMixin(forms.Form):
     def chosen_agencies(self) -> list[dict[str, Any]]:
         """The agencies already picked, for redisplay after an error or on edit."""
         raw = self["agencies"].value() or ""
-        pairs = [item.partition(":") for item in raw.split(",") if item]
-        agencies = Agency.objects.in_bulk([int(pk) for pk, _, _ in pairs if pk.isdigit()])
+        pairs = [
+            (parse_id(pk), action) for pk, _, action in (i.partition(":") for i in raw.split(","))
+        ]
+        agencies = Agency.objects.in_bulk([pk for pk, _ in pairs if pk is not None])
         return [
-            {
-                "id": int(pk),
-                "name": agencies[int(pk)].name,
-                "action": action or AgencyAction.LIAISON,
-            }
-            for pk, _, action in pairs
-            if pk.isdigit() and int(pk) in agencies
+            {"id": pk, "name": agencies[pk].name, "action": action or AgencyAction.LIAISON}
+            for pk, action in pairs
+            if pk in agencies
         ]
 
 

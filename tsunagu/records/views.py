@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, refusal, rule
+from tsunagu.core.params import QueryForm, TextField
 from tsunagu.directory.models import ActivityGroup, Agency, Region
 from tsunagu.lib.fiscal import (
     DateParseError,
@@ -347,10 +348,15 @@ def record_purge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("records:trash")
 
 
+class LookupQuery(QueryForm):
+    q = TextField(label="名前")
+
+
 @rule("record.create")
 def lookup(request: AuthenticatedRequest, source: str) -> JsonResponse:
     """Names matching what the user typed, on the normalised name or reading (kana, width)."""
-    key = normalize(request.GET.get("q", ""))
+    # JSON for the pickers: an unusable ?q= (NUL, too long) finds everything, said nowhere.
+    key = normalize(LookupQuery.parse(request.GET).get("q", ""))
     results: list[dict[str, str]] = []
     if source == "targets":
         groups = ActivityGroup.objects.active().select_related("kind", "region", "zone")

@@ -161,7 +161,7 @@ def year_reopen(request: AuthenticatedRequest) -> HttpResponse:
 
 def _posted_year(request: AuthenticatedRequest, default: int) -> int:
     value = request.POST.get("fy", "")
-    return int(value) if value.isdigit() else default
+    return int(value) if value.isdecimal() and len(value) <= 4 else default
 
 
 @rule("report.view")

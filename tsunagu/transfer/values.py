@@ -83,7 +83,7 @@ def parse_count(value: Cell, *, label: str = "数") -> int | None:
         number = value
     else:
         text = unicodedata.normalize("NFKC", cell_text(value)).replace(",", "").strip()
-        if not text.isdigit():
+        if not text.isdecimal():
             raise ValueProblem(
                 f"「{cell_text(value)}」は{label}として読み取れません。0以上の整数で書いてください。"
             )

@@ -54,11 +54,14 @@ def slot_values(slots: frozenset[Slot]) -> list[str]:
     return [f"{d}-{s}" for d, s in sorted(slots, key=lambda t: (t[0], SLOTS.index(t[1])))]
 
 
+WEEKDAY_NUMBERS = {str(d) for d in range(7)}
+
+
 def parse_slot_values(values: list[str]) -> frozenset[Slot]:
     result = set()
     for value in values:
         day, _, code = value.partition("-")
-        if day.isdigit() and int(day) < 7 and code in SLOTS:
+        if day in WEEKDAY_NUMBERS and code in SLOTS:
             result.add((int(day), code))
     return frozenset(result)
 

@@ -5,8 +5,8 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.http import QueryDict
 
+from tsunagu.core.params import ChoiceField, IdField, ParsedQuery, QueryForm, TextField
 from tsunagu.directory.models import Region, Zone
 from tsunagu.lib.fiscal import fiscal_year_bounds, fiscal_year_of
 from tsunagu.lib.textnorm import normalize
@@ -25,8 +25,17 @@ STATUS_CHOICES = (("active", "活動中"), ("inactive", "休止中"), ("all", "�
 INSURED_CHOICES = (("", "すべて"), ("yes", "今年度加入済"), ("no", "今年度未加入"))
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+class VolunteerQuery(QueryForm):
+    """The registrations list's parameters (see `tsunagu.core.params`)."""
+
+    q = TextField(label="名前・かな")
+    skill = IdField(label="できること")
+    region = IdField(label="地域")
+    zone = IdField(label="圏域")
+    day = ChoiceField(label="曜日", choices=[("", ""), *((str(d), "") for d in range(7))])
+    slot = ChoiceField(label="時間帯", choices=[("", ""), *((s, "") for s in SLOTS)])
+    status = ChoiceField(label="状態", choices=[("", ""), *STATUS_CHOICES])
+    insured = ChoiceField(label="保険", choices=INSURED_CHOICES)
 
 
 @dataclass
@@ -44,21 +53,18 @@ class VolunteerFilter:
     values: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_query(cls, params: QueryDict) -> "VolunteerFilter":
-        day = _int(params.get("day"))
-        status = params.get("status", "active")
-        insured = params.get("insured", "")
-        slot = params.get("slot", "")
+    def from_query(cls, query: ParsedQuery) -> "VolunteerFilter":
+        day = query.get("day")
         return cls(
-            q=params.get("q", "").strip(),
-            skill=_int(params.get("skill")),
-            region=_int(params.get("region")),
-            zone=_int(params.get("zone")),
-            day=day if day is not None and day < 7 else None,
-            slot=slot if slot in SLOTS else "",
-            status=status if status in dict(STATUS_CHOICES) else "active",
-            insured=insured if insured in dict(INSURED_CHOICES) else "",
-            values={k: params.get(k, "") for k in params},
+            q=query.get("q", "").strip(),
+            skill=query.get("skill"),
+            region=query.get("region"),
+            zone=query.get("zone"),
+            day=int(day) if day else None,
+            slot=query.get("slot", ""),
+            status=query.get("status", "active"),
+            insured=query.get("insured", ""),
+            values=query.raw,
         )
 
     def apply(self, volunteers: VolunteerQuerySet, *, today: date) -> QuerySet[Volunteer]:

@@ -14,15 +14,14 @@ from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import can, rule
+from tsunagu.core.params import ChoiceField, FiscalYearField, IdField, QueryForm
 from tsunagu.directory.models import Region, Zone
 from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
-    FiscalParseError,
     current_fiscal_year,
     fiscal_year_bounds,
     fiscal_year_label,
-    parse_fiscal_year,
 )
 from tsunagu.volunteers.access import (
     get_enrolment_for_user,
@@ -57,7 +56,12 @@ from tsunagu.volunteers.models import (
     Skill,
     Volunteer,
 )
-from tsunagu.volunteers.queries import VolunteerFilter, centre_counts, insurance_years
+from tsunagu.volunteers.queries import (
+    VolunteerFilter,
+    VolunteerQuery,
+    centre_counts,
+    insurance_years,
+)
 from tsunagu.volunteers.services import (
     DuplicateVolunteer,
     end_match,
@@ -76,14 +80,30 @@ PAGE_SIZE = 50
 SUGGESTION_LIMIT = 10
 
 
-def _fiscal_year(value: str | None) -> int:
-    """The fiscal year of the query string (2020, 令和2年度 …), else the current one."""
-    if not value:
-        return current_fiscal_year()
-    try:
-        return parse_fiscal_year(value)
-    except FiscalParseError:
-        return current_fiscal_year()
+class YearQuery(QueryForm):
+    fy = FiscalYearField(label="年度")
+
+
+class OfferQuery(YearQuery):
+    status = ChoiceField(label="状況", choices=[("", ""), *OfferStatus.choices])
+
+
+class RequestQuery(QueryForm):
+    status = ChoiceField(
+        label="状況", choices=[("", ""), ("current", ""), ("all", ""), *RequestStatus.choices]
+    )
+
+
+class SuggestQuery(QueryForm):
+    """The suggestion form's area (its skills and slots are lists, matched as text)."""
+
+    region = IdField(label="地域")
+    zone = IdField(label="圏域")
+
+
+def _fiscal_year(request: AuthenticatedRequest) -> int:
+    """The fiscal year of ?fy= (2020, 令和2年度 …), else the current one."""
+    return int(YearQuery.from_request(request).get("fy") or current_fiscal_year())
 
 
 def _year_choices(selected: int) -> list[tuple[int, str]]:
@@ -98,7 +118,7 @@ def _year_choices(selected: int) -> list[tuple[int, str]]:
 @rule("help_request.view")
 def index(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    fiscal_year = _fiscal_year(request.GET.get("fy"))
+    fiscal_year = _fiscal_year(request)
     today = timezone.localdate()
     context: dict[str, Any] = {
         "fiscal_year": fiscal_year,
@@ -123,7 +143,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 @rule("volunteer.view")
 def volunteer_list(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
-    volunteer_filter = VolunteerFilter.from_query(request.GET)
+    volunteer_filter = VolunteerFilter.from_query(VolunteerQuery.from_request(request))
     volunteers = volunteer_filter.apply(Volunteer.objects.all(), today=today)
     insured = set(
         InsuranceEnrolment.objects.filter(fiscal_year=current_fiscal_year(today)).values_list(
@@ -319,7 +339,7 @@ def insurance_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @rule("insurance.view")
 def insurance_list(request: AuthenticatedRequest) -> HttpResponse:
-    fiscal_year = _fiscal_year(request.GET.get("fy"))
+    fiscal_year = _fiscal_year(request)
     enrolments = (
         InsuranceEnrolment.objects.in_year(fiscal_year)
         .select_related("volunteer", "plan")
@@ -376,10 +396,11 @@ def insurance_download(request: AuthenticatedRequest, fiscal_year: int) -> HttpR
 @rule("offer.view")
 def offer_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    fiscal_year = _fiscal_year(request.GET.get("fy"))
-    status = request.GET.get("status", "")
+    query = OfferQuery.from_request(request)
+    fiscal_year = query.get("fy") or current_fiscal_year()
+    status = query.get("status", "")
     offers = DonationOffer.objects.in_fiscal_year(fiscal_year).with_related()
-    if status in OfferStatus.values:
+    if status:
         offers = offers.filter(status=status)
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -485,7 +506,7 @@ def offer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @rule("help_request.view")
 def request_list(request: AuthenticatedRequest) -> HttpResponse:
-    status = request.GET.get("status", "current")
+    status = RequestQuery.from_request(request).get("status", "current")
     requests = HelpRequest.objects.with_related()
     if status == "current":
         requests = requests.open()
@@ -674,7 +695,8 @@ def suggest(request: AuthenticatedRequest) -> HttpResponse:
     """Who could help with a need described here (skills, area, days and times)."""
     skills = Skill.objects.active()
     chosen_skills = [s for s in skills if str(s.pk) in request.GET.getlist("skill")]
-    region_pk, zone_pk = _pk(request.GET.get("region")), _pk(request.GET.get("zone"))
+    query = SuggestQuery.from_request(request)
+    region_pk, zone_pk = query.get("region"), query.get("zone")
     region = Region.objects.filter(pk=region_pk).first() if region_pk else None
     zone = Zone.objects.filter(pk=zone_pk).first() if zone_pk else None
     slots = parse_slot_values(request.GET.getlist("slot"))
@@ -719,10 +741,6 @@ def suggest(request: AuthenticatedRequest) -> HttpResponse:
             "suggestions": suggestions,
         },
     )
-
-
-def _pk(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _form_messages(request: AuthenticatedRequest, prefix: str, form: Any) -> None:
