@@ -59,11 +59,22 @@ def _field_label(target_type: str, field: str) -> str:
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
 
+    from tsunagu.audit.registry import declarations
+
+    spec = declarations().get(target_type)
+    if spec is not None and field in spec.labels:
+        return spec.labels[field]
     try:
         model = apps.get_model(target_type) if target_type else None
-        return str(model._meta.get_field(field).verbose_name) if model else field
+        found = model._meta.get_field(field) if model else None
     except (LookupError, ValueError, FieldDoesNotExist):
         return field
+    if found is None:
+        return field
+    if found.auto_created and not found.concrete:
+        # A reverse relation (a plan's goals) has no verbose_name: name it by its rows.
+        return str(found.related_model._meta.verbose_name)
+    return str(getattr(found, "verbose_name", field))
 
 
 def _text(value: object) -> str:
