@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from tsunagu.accounts.forms import NewUserForm, UserForm
 from tsunagu.accounts.models import User
+from tsunagu.audit.models import AuditEntry
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 
@@ -59,4 +63,37 @@ def set_user_active(*, by: User, user: User, active: bool) -> None:
             by=by,
             action="accounts.user.activated" if active else "accounts.user.deactivated",
             target=user,
+        )
+
+
+# Failed logins are written at most once per client address and window, with a count:
+# someone guessing passwords must not be able to flood the log (the lockout is axes').
+FAILED_LOGIN_WINDOW = timedelta(minutes=1)
+# The username is text the attacker chose: keep only its start.
+FAILED_USERNAME_LENGTH = 50
+
+
+def log_failed_login(*, client: str, username: str) -> AuditEntry:
+    """Record a failed login from `client` (the REMOTE_ADDR), or count it on the entry of
+    the same address written within the window."""
+    with transaction.atomic():
+        recent = (
+            AuditEntry.objects.select_for_update()
+            .filter(
+                action="auth.login_failed",
+                changes__client=client,
+                at__gte=timezone.now() - FAILED_LOGIN_WINDOW,
+            )
+            .order_by("-at", "-id")
+            .first()
+        )
+        if recent is not None:
+            recent.changes["attempts"] = int(recent.changes.get("attempts", 1)) + 1
+            recent.save(update_fields=["changes"])
+            return recent
+        return log_action(
+            by=None,
+            action="auth.login_failed",
+            label=username[:FAILED_USERNAME_LENGTH],
+            changes={"client": client, "attempts": 1},
         )

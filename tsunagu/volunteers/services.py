@@ -142,6 +142,19 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
+# --- reading ---------------------------------------------------------------------------------
+
+
+def log_volunteer_read(*, by: User, volunteer: Volunteer) -> None:
+    """Reading a registration is itself logged: it shows the person's name and contact."""
+    log_action(by=by, action="volunteers.volunteer.read", target=volunteer)
+
+
+def log_offer_read(*, by: User, offer: DonationOffer) -> None:
+    """Reading an offer is logged: it may show the donor and how to reach them."""
+    log_action(by=by, action="volunteers.offer.read", target=offer)
+
+
 # --- registrations -------------------------------------------------------------------------
 
 
