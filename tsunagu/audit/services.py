@@ -72,7 +72,7 @@ def log_action(
     )
 
 
-def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+def snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
     """The raw values of `fields`, to compare before and after a change."""
     return {name: getattr(obj, name) for name in fields}
 

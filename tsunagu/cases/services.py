@@ -366,6 +366,11 @@ def unlink_record(*, by: User, case: Case, record: SupportRecord) -> None:
         )
 
 
+def _helper(match: Match) -> Any:
+    """The group or volunteer row: the log names a volunteer by the registration number."""
+    return match.group or match.volunteer
+
+
 # --- asks -----------------------------------------------------------------------------
 
 
@@ -496,7 +501,7 @@ def record_match(
             action="cases.match.created",
             target=case,
             changes={
-                "helper": match.helper_name,
+                "helper": _helper(match),
                 "frequency": match.frequency,
                 "started_on": started_on,
             },
@@ -532,7 +537,7 @@ def review_match(
             by=by,
             action="cases.match.reviewed",
             target=match.case,
-            changes={"helper": match.helper_name, "reviewed_on": reviewed_on},
+            changes={"helper": _helper(match), "reviewed_on": reviewed_on},
         )
     return review
 
@@ -555,7 +560,7 @@ def end_match(
             by=by,
             action="cases.match.ended",
             target=match.case,
-            changes={"helper": match.helper_name, "ended_on": ended_on},
+            changes={"helper": _helper(match), "ended_on": ended_on},
         )
     return match
 
