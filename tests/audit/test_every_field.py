@@ -3,7 +3,7 @@ changing any one editable field through that service writes exactly one audit ro
 names the field in Japanese, with personal values masked."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tests.cases.conftest import case_values, make_lists
 from tests.conftest import make_user
+from tests.plans.conftest import plan_data
 from tests.volunteers.conftest import TODAY, make_year, person
 from tests.volunteers.test_services import offer_values
 from tsunagu.accounts.models import Role
@@ -29,7 +30,15 @@ from tsunagu.cases.services import CASE_FIELDS, create_case, update_case
 from tsunagu.directory import forms as directory_forms
 from tsunagu.directory.models import ActivityGroup, Agency, AgencyGroup, GroupKind, Region
 from tsunagu.directory.services import save_entry
+from tsunagu.grants.services import (
+    LineInput,
+    SourceInput,
+    apply_grant,
+    save_programme,
+    update_application,
+)
 from tsunagu.lib.fiscal import fiscal_year_of
+from tsunagu.plans.services import InitiativeData, create_plan, update_plan
 from tsunagu.records.models import ActivityKind, ConsulterType, ReportStyle
 from tsunagu.records.services import SCALAR_FIELDS, RecordData, create_record, update_record
 from tsunagu.volunteers.availability import parse_availability, to_json
@@ -62,6 +71,7 @@ class Editor:
     not_edited: dict[str, str]  # fields this service does not set, and why
     values: dict[str, Value] = field(default_factory=dict)  # a valid new value
     along: dict[str, dict[str, Any]] = field(default_factory=dict)  # must change with it
+    keys: dict[str, str] = field(default_factory=dict)  # logged under another key
 
 
 # --- cases ------------------------------------------------------------------------------
@@ -341,12 +351,114 @@ DIRECTORY = {
     ),
 }
 
+# --- plans and grants ---------------------------------------------------------------------
+
+
+def make_plan(world: World) -> Any:
+    return create_plan(by=world.admin, data=plan_data(world.city["honcho"]))
+
+
+def edit_plan(world: World, plan: Any, new: dict[str, Any]) -> None:
+    data = replace(
+        plan_data(plan.region),
+        start_year=plan.start_year,
+        end_year=plan.end_year,
+        layout=plan.layout,
+        initiatives_heading=plan.initiatives_heading,
+        initiatives=[
+            InitiativeData(i.theme, i.action_list, pk=i.pk) for i in plan.initiatives.all()
+        ],
+    )
+    update_plan(by=world.admin, plan=plan, data=replace(data, **new), expected_version=plan.version)
+
+
+PLAN = Editor(
+    action="plans.plan.updated",
+    make=make_plan,
+    edit=edit_plan,
+    not_edited={
+        **SYSTEM,
+        "region": "計画の地域社協は変えられません（別の地域社協の計画は新しく作ります）。",
+        "version": "版は保存のたびに進みます。",
+        "updated_by": "更新者は保存した人です。",
+    },
+    values={"start_year": lambda w, old: old - 1},
+    # The log shows the period as one line, 「計画期間：令和元年度〜令和5年度 → …」.
+    keys={"start_year": "period", "end_year": "period"},
+)
+
+
+def make_grant(world: World) -> Any:
+    programme = save_programme(
+        by=world.admin, fiscal_year=2020, cap=300_000, sources=[SourceInput("自主財源", 900_000)]
+    )
+    return apply_grant(
+        by=world.staff,
+        programme=programme,
+        region=world.city["honcho"],
+        plan="高齢者サロン（月1回）",
+        applied_amount=200_000,
+        applied_on=date(2020, 4, 20),
+        expenses=[LineInput("会場費", 200_000, "サロンの会場")],
+    )
+
+
+def edit_grant(world: World, grant: Any, new: dict[str, Any]) -> None:
+    values = {"plan": grant.plan, "applied_amount": grant.applied_amount, **new}
+    update_application(
+        by=world.staff,
+        grant=grant,
+        expected_version=grant.version,
+        expenses=[LineInput("会場費", 200_000, "サロンの会場")],
+        **values,
+    )
+
+
+LATER_STAGE = "申請の後の段階（決定・支払い・報告・精算）のサービスが変えます。"
+GRANT = Editor(
+    action="grants.grant.application_updated",
+    make=make_grant,
+    edit=edit_grant,
+    # The amount applied for may not exceed the budget's expenses.
+    values={"applied_amount": lambda w, old: old - 1},
+    not_edited={
+        "programme": "助成の年度は申請時に決まります。",
+        "region": "地域社協は申請時に決まります。",
+        "applied_on": "申請日は申請時に決まります。",
+        "applied_by": "申請者は申請した人です。",
+        "state": LATER_STAGE,
+        "version": "版は保存のたびに進みます。",
+        "updated_by": "更新者は保存した人です。",
+        **{
+            name: LATER_STAGE
+            for name in (
+                "decided_amount",
+                "decided_on",
+                "decided_by",
+                "exception_reason",
+                "paid_amount",
+                "paid_on",
+                "paid_by",
+                "spent_amount",
+                "income_amount",
+                "reported_on",
+                "reported_by",
+                "returned_amount",
+                "settled_on",
+                "settled_by",
+            )
+        },
+    },
+)
+
 EDITORS: dict[str, Editor] = {
     "cases.case": CASE,
     "volunteers.volunteer": VOLUNTEER,
     "volunteers.donationoffer": OFFER,
     "volunteers.helprequest": REQUEST,
     "records.supportrecord": RECORD,
+    "plans.plan": PLAN,
+    "grants.grant": GRANT,
     **DIRECTORY,
 }
 
@@ -361,10 +473,8 @@ NO_FIELD_EDITS = {
     "grants.fundraisingdrive": "募金の一覧は一覧ごと保存します。",
     "grants.fundraisingmethod": "募金の一覧は一覧ごと保存します。",
     "grants.fundraisingtotal": "募金額は表ごと保存します。",
-    "grants.grant": "助成金は申請・決定・支払い・報告の段階ごとに保存します。",
     "grants.grantprogramme": "助成の年度は上限額・財源ごと保存します。",
     "plans.initiative": "取り組みは計画ごと保存します。",
-    "plans.plan": "計画は内容ごと保存します（tests/audit/test_log_page.py）。",
     "plans.plantarget": "計画の対象は名前だけで、一覧ごと保存します。",
     "records.activitykind": "年度の一覧は一覧ごと保存します。",
     "records.category": "年度の一覧は一覧ごと保存します。",
@@ -469,9 +579,13 @@ def test_changing_one_field_writes_one_row_naming_it(world: World, label: str, n
     assert len(entries) == 1, f"{label}.{name}: {len(entries)} audit rows"
     entry = entries[0]
     assert entry.target_id == str(row.pk)
-    assert name in entry.changes
+    key = editor.keys.get(name, name)
+    assert key in entry.changes
     labels = dict(describe_changes(entry.target_type, entry.changes))
-    assert str(model_field.verbose_name) in labels
+    if key == name:
+        assert str(model_field.verbose_name) in labels
+    else:
+        assert spec.labels[key] in labels
     if name in spec.personal:
         stored = entry.changes[name]
         assert MASK in stored, stored
