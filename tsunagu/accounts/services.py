@@ -6,7 +6,7 @@ from django.utils import timezone
 from tsunagu.accounts.forms import NewUserForm, UserForm
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import AuditEntry
-from tsunagu.audit.services import log_action
+from tsunagu.audit.services import diff, log_action, snapshot
 from tsunagu.core.access import require
 
 
@@ -37,7 +37,7 @@ def update_user(*, by: User, form: UserForm) -> User:
                 by=by,
                 action="accounts.user.updated",
                 target=user,
-                changes={name: [getattr(before, name), getattr(user, name)] for name in changed},
+                changes=diff(snapshot(before, changed), snapshot(user, changed)),
             )
     return user
 
