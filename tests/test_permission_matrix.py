@@ -208,10 +208,7 @@ def _ask(client: Client, method: str, path: str) -> int:
 
 
 # Pages that fail for a reason of their own, fixed elsewhere.
-KNOWN_FAILURES = {
-    # A plan's audit rows crash the log's field labels (issue #9, finding 2).
-    "audit_log": "ManyToOneRel has no verbose_name",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 @pytest.mark.django_db

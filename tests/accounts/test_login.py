@@ -118,3 +118,35 @@ def test_staff_cannot_unlock_anyone(staff_client, admin_user) -> None:  # type: 
     response = staff_client.post(f"/staff/{admin_user.pk}/unlock/")
     assert response.status_code == 403
     assert not AuditEntry.objects.filter(action="accounts.user.unlocked").exists()
+
+
+def test_failed_logins_from_one_address_make_one_counted_row(client, staff_user) -> None:  # type: ignore[no-untyped-def]
+    for n in range(3):
+        client.post("/login/", {"username": f"guess{n}", "password": "wrong"})
+    entry = AuditEntry.objects.get(action="auth.login_failed")
+    assert entry.changes == {"client": "127.0.0.1", "attempts": 3}
+    assert entry.target_label == "guess0"
+    # Another address gets its own row.
+    client.post("/login/", {"username": "x", "password": "wrong"}, REMOTE_ADDR="192.0.2.9")
+    assert AuditEntry.objects.filter(action="auth.login_failed").count() == 2
+
+
+def test_a_failed_login_a_minute_later_is_a_new_row(client, staff_user) -> None:  # type: ignore[no-untyped-def]
+    client.post("/login/", {"username": "shokuin", "password": "wrong"})
+    AuditEntry.objects.update(at=timezone.now() - timedelta(minutes=1, seconds=1))
+    client.post("/login/", {"username": "shokuin", "password": "wrong"})
+    assert [
+        e.changes["attempts"] for e in AuditEntry.objects.filter(action="auth.login_failed")
+    ] == [
+        1,
+        1,
+    ]
+
+
+def test_a_long_username_is_cut_in_the_log(admin_client) -> None:  # type: ignore[no-untyped-def]
+    Client().post("/login/", {"username": "あ" * 100 + "終わり", "password": "wrong"})
+    entry = AuditEntry.objects.get(action="auth.login_failed")
+    assert entry.target_label == "あ" * 50
+    page = admin_client.get("/audit/").content.decode()
+    assert "接続元：127.0.0.1" in page
+    assert "回数：1" in page

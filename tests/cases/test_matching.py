@@ -8,6 +8,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tsunagu.audit.models import AuditEntry
 from tsunagu.cases.matching import (
     PER_NEED,
     SAME_REGION,
@@ -144,6 +145,24 @@ def test_a_volunteer_already_helping_is_not_suggested_again(
         today=today,
     )
     assert suggest_case_volunteers(case, today=today) == []
+
+
+def test_a_volunteer_match_names_the_registration_not_the_person_in_the_log(
+    case, volunteers, staff_user, today
+) -> None:  # type: ignore[no-untyped-def]
+    volunteer = volunteers["fitting"]
+    record_match(
+        by=staff_user,
+        case=case,
+        volunteer=volunteer,
+        frequency="月2回",
+        started_on=today,
+        today=today,
+    )
+    entry = AuditEntry.objects.get(action="cases.match.created")
+    assert entry.changes["helper"] == f"ボランティア登録 No.{volunteer.pk}"
+    assert volunteer.family_name not in str(entry.changes)
+    assert entry.target_label == f"個別支援 No.{case.pk}"
 
 
 def test_the_suggestions_page_shows_the_reasons_and_leads_to_a_match(

@@ -108,6 +108,6 @@ def test_a_shopping_need_is_asked_matched_and_followed(new_page, setting) -> Non
     admin.get_by_label("操作", exact=True).select_option(label="個別支援を閲覧しました")
     admin.get_by_role("button", name="表示").click()
     case = Case.objects.get()
-    reads = admin.get_by_role("row", name=re.compile(f"No.{case.pk} Tさん"))
+    reads = admin.get_by_role("row", name=re.compile(f"個別支援 No.{case.pk}"))
     expect(reads.first).to_contain_text("佐藤 美咲")
     expect(admin.locator("tbody")).not_to_contain_text("鈴木 大輔")

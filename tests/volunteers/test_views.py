@@ -168,6 +168,28 @@ def test_staff_see_the_people(centre, staff_client):  # type: ignore[no-untyped-
     assert "例田 寄付子" in offer
 
 
+def test_reading_a_registration_or_an_offer_is_logged_without_a_name(  # type: ignore[no-untyped-def]
+    centre, staff_client, staff_user, admin_user
+):
+    volunteer, offer = centre["volunteer"], centre["offer"]
+    staff_client.get(f"/volunteers/registrations/{volunteer.pk}/")
+    staff_client.get(f"/volunteers/offers/{offer.pk}/")
+    read = AuditEntry.objects.get(action="volunteers.volunteer.read", actor=staff_user)
+    assert (read.target_id, read.target_label) == (
+        str(volunteer.pk),
+        f"ボランティア登録 No.{volunteer.pk}",
+    )
+    read = AuditEntry.objects.get(action="volunteers.offer.read", actor=staff_user)
+    assert (read.target_id, read.target_label) == (str(offer.pk), f"寄付の申し出 No.{offer.pk}")
+    admin = Client()
+    admin.force_login(admin_user)
+    log = admin.get("/audit/").content.decode()
+    assert "ボランティアの登録内容を閲覧しました" in log
+    assert "寄付・寄贈の申し出を閲覧しました" in log
+    for personal in ("見本", "花子", "090-9999-0000", "例田", "03-1111-2222"):
+        assert personal not in log
+
+
 def test_the_insurance_export_is_logged(centre, admin_client, admin_user):  # type: ignore[no-untyped-def]
     response = admin_client.get("/volunteers/insurance/2020/xlsx/")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 from axes.utils import reset as reset_login_failures
 from django.db import transaction
+from django.utils import timezone
 
 from tsunagu.accounts.forms import NewUserForm, UserForm
 from tsunagu.accounts.models import User
-from tsunagu.audit.services import log_action
+from tsunagu.audit.models import AuditEntry
+from tsunagu.audit.services import diff, log_action, snapshot
 from tsunagu.core.access import require
 
 
@@ -34,7 +38,7 @@ def update_user(*, by: User, form: UserForm) -> User:
                 by=by,
                 action="accounts.user.updated",
                 target=user,
-                changes={name: [getattr(before, name), getattr(user, name)] for name in changed},
+                changes=diff(snapshot(before, changed), snapshot(user, changed)),
             )
     return user
 
@@ -68,7 +72,6 @@ def locked_usernames() -> set[str]:
     from axes.helpers import get_cool_off
     from axes.models import AccessAttempt
     from django.conf import settings
-    from django.utils import timezone
 
     recent = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
     cool_off = get_cool_off()
@@ -89,3 +92,36 @@ def unlock_user(*, by: User, user: User) -> int:
             changes={"解除したロック": lifted},
         )
     return lifted
+
+
+# Failed logins are written at most once per client address and window, with a count:
+# someone guessing passwords must not be able to flood the log (the lockout is axes').
+FAILED_LOGIN_WINDOW = timedelta(minutes=1)
+# The username is text the attacker chose: keep only its start.
+FAILED_USERNAME_LENGTH = 50
+
+
+def log_failed_login(*, client: str, username: str) -> AuditEntry:
+    """Record a failed login from `client` (the REMOTE_ADDR), or count it on the entry of
+    the same address written within the window."""
+    with transaction.atomic():
+        recent = (
+            AuditEntry.objects.select_for_update()
+            .filter(
+                action="auth.login_failed",
+                changes__client=client,
+                at__gte=timezone.now() - FAILED_LOGIN_WINDOW,
+            )
+            .order_by("-at", "-id")
+            .first()
+        )
+        if recent is not None:
+            recent.changes["attempts"] = int(recent.changes.get("attempts", 1)) + 1
+            recent.save(update_fields=["changes"])
+            return recent
+        return log_action(
+            by=None,
+            action="auth.login_failed",
+            label=username[:FAILED_USERNAME_LENGTH],
+            changes={"client": client, "attempts": 1},
+        )

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from tsunagu.accounts.services import log_failed_login
 from tsunagu.audit.services import log_action
 
 
@@ -18,7 +19,8 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def on_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
-    log_action(
-        by=None, action="auth.login_failed", label=str(credentials.get("username", ""))[:150]
-    )
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    client = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    log_failed_login(client=client or "", username=str(credentials.get("username", "")))

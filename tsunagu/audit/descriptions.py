@@ -56,15 +56,32 @@ def describe(action: str) -> str:
     return all_labels().get(action, action)
 
 
+# The keys of entries without a target (a failed login).
+KEY_LABELS = {"client": "接続元", "attempts": "回数"}
+
+
 def _field_label(target_type: str, field: str) -> str:
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
 
+    from tsunagu.audit.registry import declarations
+
+    spec = declarations().get(target_type)
+    if spec is not None and field in spec.labels:
+        return spec.labels[field]
+    if not target_type:
+        return KEY_LABELS.get(field, field)
     try:
         model = apps.get_model(target_type) if target_type else None
-        return str(model._meta.get_field(field).verbose_name) if model else field
+        found = model._meta.get_field(field) if model else None
     except (LookupError, ValueError, FieldDoesNotExist):
         return field
+    if found is None:
+        return field
+    if found.auto_created and not found.concrete:
+        # A reverse relation (a plan's goals) has no verbose_name: name it by its rows.
+        return str(found.related_model._meta.verbose_name)
+    return str(getattr(found, "verbose_name", field))
 
 
 def _text(value: object) -> str:
@@ -84,7 +101,12 @@ def describe_changes(target_type: str, changes: dict[str, object]) -> list[tuple
     lines = []
     for field, value in changes.items():
         label = _field_label(target_type, field)
-        if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
+        # [old, new]: two values, or two lists when a list changed (a plan's goals).
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and isinstance(value[0], list) == isinstance(value[1], list)
+        ):
             lines.append((label, f"{_text(value[0])} → {_text(value[1])}"))
         else:
             lines.append((label, _text(value)))

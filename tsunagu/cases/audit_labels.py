@@ -1,5 +1,7 @@
 """Japanese sentences for the cases app's audit action codes."""
 
+from tsunagu.audit.registry import Audited
+
 LABELS = {
     "cases.case.created": "個別支援を登録しました",
     "cases.case.updated": "個別支援を変更しました",
@@ -23,4 +25,22 @@ LABELS = {
     "cases.need.created": "困りごとの種類を追加しました",
     "cases.need.updated": "困りごとの種類を変更しました",
     "cases.demo_loaded": "デモ用の個別支援を読み込みました",
+}
+
+# How the audit log names and masks each model (tsunagu/audit/registry.py).
+IDENTITY = frozenset(
+    {"family_name", "given_name", "family_name_kana", "given_name_kana", "contact", "birth_year"}
+)
+AUDITED = {
+    "cases.case": Audited("個別支援 No.{pk}", IDENTITY | {"summary", "consent_given_by"}),
+    "cases.referral": Audited("紹介 No.{pk}", frozenset({"request", "outcome"})),
+    "cases.needkind": Audited("{obj}"),
+}
+UNAUDITED = {
+    "cases.statuschange": "個別支援の状況の変更として、個別支援の履歴に残ります。",
+    "cases.ask": "打診として、個別支援の履歴に残ります。",
+    "cases.match": "マッチングとして、個別支援の履歴に残ります。",
+    "cases.matchreview": "マッチングの見直しとして、個別支援の履歴に残ります。",
+    "cases.referralupdate": "紹介の経過として、紹介の履歴に残ります。",
+    "cases.followup": "フォローアップとして、個別支援の履歴に残ります。",
 }

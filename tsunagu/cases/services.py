@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
-from tsunagu.audit.services import MASK, log_action
+from tsunagu.audit.services import diff as audit_diff
+from tsunagu.audit.services import log_action
 from tsunagu.cases.duplicates import find_duplicates
 from tsunagu.cases.models import (
     IDENTITY_FIELDS,
@@ -52,8 +53,6 @@ CASE_FIELDS = (
     "consent_purposes",
 )
 NAME_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
-# Shown in the audit log only as "changed": they identify the person or describe them.
-PRIVATE_FIELDS = frozenset({*IDENTITY_FIELDS, "summary", "consent_given_by"})
 
 # Which status may follow which. A closed case may be reopened while it still has its
 # details; an anonymised one never.
@@ -106,16 +105,12 @@ def log_case_export(*, by: User, count: int, fmt: str) -> None:
 
 
 def _audit_values(case: Case) -> dict[str, Any]:
-    """What the audit log may show of a case: private fields only as masked."""
+    """The case as the audit log compares it (raw: log_action masks the private fields
+    that cases/audit_labels.py declares)."""
     values: dict[str, Any] = {}
     for name in CASE_FIELDS:
         value = getattr(case, name)
-        if name in PRIVATE_FIELDS:
-            values[name] = MASK if value not in ("", None) else ""
-        elif name == "consent_purposes":
-            values[name] = case.consent_purpose_labels
-        else:
-            values[name] = value
+        values[name] = case.consent_purpose_labels if name == "consent_purposes" else value
     values["needs"] = sorted(n.name for n in case.needs.all())
     values["staff"] = sorted(u.display_name for u in case.staff.all())
     return values
@@ -276,7 +271,7 @@ def update_case(
         current.needs.set(needs)
         current.staff.set(staff)
         after = _audit_values(current)
-        diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        diff = audit_diff(before, after)
         if diff:
             log_action(by=by, action="cases.case.updated", target=current, changes=diff)
     return current
@@ -369,6 +364,11 @@ def unlink_record(*, by: User, case: Case, record: SupportRecord) -> None:
         log_action(
             by=by, action="cases.record.unlinked", target=case, changes={"record": str(record)}
         )
+
+
+def _helper(match: Match) -> Any:
+    """The group or volunteer row: the log names a volunteer by the registration number."""
+    return match.group or match.volunteer
 
 
 # --- asks -----------------------------------------------------------------------------
@@ -501,7 +501,7 @@ def record_match(
             action="cases.match.created",
             target=case,
             changes={
-                "helper": match.helper_name,
+                "helper": _helper(match),
                 "frequency": match.frequency,
                 "started_on": started_on,
             },
@@ -537,7 +537,7 @@ def review_match(
             by=by,
             action="cases.match.reviewed",
             target=match.case,
-            changes={"helper": match.helper_name, "reviewed_on": reviewed_on},
+            changes={"helper": _helper(match), "reviewed_on": reviewed_on},
         )
     return review
 
@@ -560,7 +560,7 @@ def end_match(
             by=by,
             action="cases.match.ended",
             target=match.case,
-            changes={"helper": match.helper_name, "ended_on": ended_on},
+            changes={"helper": _helper(match), "ended_on": ended_on},
         )
     return match
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from tsunagu.accounts.models import User
-from tsunagu.audit.services import log_action
+from tsunagu.audit.services import diff, log_action, snapshot
 from tsunagu.core.access import require
 
 
@@ -34,7 +34,7 @@ def save_entry(*, by: User, form: forms.ModelForm) -> models.Model:
                     by=by,
                     action="directory.entry.updated",
                     target=obj,
-                    changes={name: [getattr(before, name), getattr(obj, name)] for name in changed},
+                    changes=diff(snapshot(before, changed), snapshot(obj, changed)),
                 )
             form.save_m2m()
     except IntegrityError as error:

@@ -1,5 +1,7 @@
 """Japanese sentences for the grants app's audit action codes."""
 
+from tsunagu.audit.registry import Audited
+
 LABELS = {
     "grants.programme.created": "助成金の年度設定を作成しました",
     "grants.programme.updated": "助成金の年度設定（上限額・財源）を変更しました",
@@ -15,4 +17,16 @@ LABELS = {
     "grants.fundraising_list.added": "募金の方法・運動を追加しました",
     "grants.fundraising_list.updated": "募金の方法・運動を変更しました",
     "grants.demo_loaded": "デモ用の助成金・募金のデータを読み込みました",
+}
+
+AUDITED = {
+    "grants.grantprogramme": Audited("{obj}"),
+    "grants.grant": Audited("{obj}"),
+    "grants.fundraisingmethod": Audited("{obj}"),
+    "grants.fundraisingdrive": Audited("{obj}"),
+    "grants.fundraisingtotal": Audited("{obj}"),
+}
+UNAUDITED = {
+    "grants.fundingsource": "助成の年度の一部として、その年度の履歴に残ります。",
+    "grants.grantline": "予算の行として、助成金の履歴に残ります。",
 }

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
+from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 from tsunagu.directory.models import Region
@@ -242,11 +243,9 @@ def update_application(
         current.lines.all().delete()
         _replace_budget(current, values["expenses"], values["incomes"])
         after_budget = _budget_text(values["expenses"], values["incomes"])
-        changes: dict[str, Any] = {
-            name: [old, getattr(current, name)]
-            for name, old in before.items()
-            if old != getattr(current, name)
-        }
+        changes: dict[str, Any] = audit_diff(
+            before, {"plan": current.plan, "applied_amount": current.applied_amount}
+        )
         if before_budget != after_budget:
             changes["予算"] = [before_budget, after_budget]
         log_action(
@@ -648,7 +647,7 @@ def save_programme(
         if created:
             log_action(by=by, action="grants.programme.created", target=programme, changes=after)
         else:
-            changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+            changes = audit_diff(before, after)
             if changes:
                 log_action(
                     by=by, action="grants.programme.updated", target=programme, changes=changes
@@ -810,11 +809,10 @@ def _save_list(
             changed += 1
             continue
         entry = current[pk]
-        diff = {
-            field: [getattr(entry, field), value]
-            for field, value in (("name", name), ("order", order), ("active", active))
-            if getattr(entry, field) != value
-        }
+        diff = audit_diff(
+            {"name": entry.name, "order": entry.order, "active": entry.active},
+            {"name": name, "order": order, "active": active},
+        )
         if diff:
             for field, (_, value) in diff.items():
                 setattr(entry, field, value)

@@ -1,5 +1,7 @@
 """Japanese sentences for the plans app's audit action codes."""
 
+from tsunagu.audit.registry import Audited
+
 LABELS = {
     "plans.plan.created": "エリア別計画を登録しました",
     "plans.plan.updated": "エリア別計画を変更しました",
@@ -12,4 +14,18 @@ LABELS = {
     "plans.target.activated": "計画の対象を有効に戻しました",
     "plans.import.done": "エリア別計画をファイルから取り込みました",
     "plans.demo_loaded": "デモ用のエリア別計画を読み込みました",
+}
+
+AUDITED = {
+    "plans.plan": Audited(
+        "{obj}", labels={"period": "計画期間", "removed_initiatives": "削除した取り組み"}
+    ),
+    "plans.plantarget": Audited("{obj}"),
+    "plans.initiative": Audited("{obj}"),
+}
+UNAUDITED = {
+    "plans.slogan": "計画の一部として、計画の履歴に残ります。",
+    "plans.goal": "計画の一部として、計画の履歴に残ります。",
+    "plans.initiativestatus": "取り組みの進捗として、取り組みの履歴に残ります。",
+    "plans.initiativerecord": "取り組みと支援記録の結び付けとして、取り組みの履歴に残ります。",
 }

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from tsunagu.accounts.models import User
+from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 from tsunagu.directory.models import Region
@@ -299,9 +300,7 @@ def update_plan(*, by: User, plan: Plan, data: PlanData, expected_version: int) 
             removed = _write_contents(current, data)
             current.refresh_from_db()
             after = snapshot(current)
-            diff: dict[str, Any] = {
-                k: [before[k], after[k]] for k in after if before[k] != after[k]
-            }
+            diff: dict[str, Any] = audit_diff(before, after)
             if removed:
                 diff["removed_initiatives"] = removed
             if diff:

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
+from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 from tsunagu.directory.models import Agency
@@ -256,7 +257,7 @@ def update_record(
         _set_relations(current, data)
         current.refresh_from_db()
         after = _snapshot(current)
-        diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        diff = audit_diff(before, after)
         if diff:
             log_action(by=by, action="records.record.updated", target=current, changes=diff)
     return current

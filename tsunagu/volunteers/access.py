@@ -4,6 +4,7 @@ volunteers/rules.py)."""
 from django.http import HttpRequest
 
 from tsunagu.core.access import get_for_user
+from tsunagu.volunteers import services
 from tsunagu.volunteers.models import (
     DonationOffer,
     HelpRequest,
@@ -14,13 +15,21 @@ from tsunagu.volunteers.models import (
 
 
 def get_volunteer_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Volunteer:
+    """Every page that shows a registration (with its contact) passes here, so every read
+    is written to the audit log here, as a case's is."""
     name = "volunteer.edit" if write else "volunteer.view"
-    return get_for_user(request, Volunteer.objects.with_related(), pk, name)
+    volunteer = get_for_user(request, Volunteer.objects.with_related(), pk, name)
+    if request.method in ("GET", "HEAD"):
+        services.log_volunteer_read(by=request.user, volunteer=volunteer)  # type: ignore[arg-type]
+    return volunteer
 
 
 def get_offer_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> DonationOffer:
     name = "offer.edit" if write else "offer.view"
-    return get_for_user(request, DonationOffer.objects.with_related(), pk, name)
+    offer = get_for_user(request, DonationOffer.objects.with_related(), pk, name)
+    if request.method in ("GET", "HEAD"):
+        services.log_offer_read(by=request.user, offer=offer)  # type: ignore[arg-type]
+    return offer
 
 
 def get_request_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> HelpRequest:

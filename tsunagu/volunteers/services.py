@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
-from tsunagu.audit.services import MASK, log_action
+from tsunagu.audit.services import diff as _diff
+from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 from tsunagu.directory.models import Region, Zone
 from tsunagu.lib.fiscal import (
@@ -91,20 +92,6 @@ REQUEST_FIELDS = (
     "people_needed",
     "status",
 )
-# Who a donor or volunteer is, and how to reach them: the audit log says that these
-# changed, never what they said.
-PERSONAL_FIELDS = frozenset(
-    {
-        "family_name",
-        "given_name",
-        "family_name_kana",
-        "given_name_kana",
-        "donor_name",
-        "contact",
-        "pickup_note",
-        "note",
-    }
-)
 REGISTRATION_NOTE = "ボランティアセンターで登録（ボランティア登録票あり）"
 OFFER_NOTE = "ボランティアセンターで寄付・寄贈の申し出を受付"
 
@@ -132,19 +119,15 @@ class VolunteerData:
 
 
 def _shown(name: str, value: Any) -> Any:
-    if name in PERSONAL_FIELDS:
-        return MASK if value else ""
     if name == "availability":
         return describe_availability(from_json(value))
     return value
 
 
 def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Raw values for the audit log to compare; log_action masks the personal ones that
+    volunteers/audit_labels.py declares."""
     return {name: _shown(name, getattr(obj, name)) for name in fields}
-
-
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
 
 
 def _volunteer_snapshot(volunteer: Volunteer) -> dict[str, Any]:
@@ -157,6 +140,19 @@ def _volunteer_snapshot(volunteer: Volunteer) -> dict[str, Any]:
 
 def _today(today: date | None) -> date:
     return today or timezone.localdate()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def log_volunteer_read(*, by: User, volunteer: Volunteer) -> None:
+    """Reading a registration is itself logged: it shows the person's name and contact."""
+    log_action(by=by, action="volunteers.volunteer.read", target=volunteer)
+
+
+def log_offer_read(*, by: User, offer: DonationOffer) -> None:
+    """Reading an offer is logged: it may show the donor and how to reach them."""
+    log_action(by=by, action="volunteers.offer.read", target=offer)
 
 
 # --- registrations -------------------------------------------------------------------------

@@ -1,0 +1,6 @@
+"""How the audit log names and masks the reports app's models (tsunagu/audit/registry.py)."""
+
+from tsunagu.audit.registry import Audited
+
+AUDITED = {"reports.yearclosure": Audited("{obj}")}
+UNAUDITED = {"reports.baselinefigure": "取り込みとして、過去の集計値の取り込みの履歴に残ります。"}
