@@ -247,7 +247,7 @@ def make_record(world: World) -> Any:
         data=RecordData(
             values={
                 "date": world.today - timedelta(days=3),
-                "activity_kind": world.lists["kind:相談対応"],
+                "activity_kind": world.lists["kind:出向き・参加"],
                 "place": "phone",
                 "note": "ご近所の方から",
             }
@@ -281,7 +281,7 @@ RECORD = Editor(
     },
     values={
         "date": lambda w, old: old - timedelta(days=1),
-        "activity_kind": lambda w, old: w.lists["kind:出向き・参加"],
+        "activity_kind": lambda w, old: w.lists["kind:話し合いへの参加"],
         "consulter_type": lambda w, old: ConsulterType.objects.filter(
             report_style=ReportStyle.TOTAL
         ).first(),
@@ -289,7 +289,11 @@ RECORD = Editor(
         "target_region": lambda w, old: w.city["honcho"],
         "target_group": lambda w, old: w.city["hidamari"],
     },
-    along={"follow_up": {"follow_up_due": timezone.localdate() + timedelta(days=7)}},
+    along={
+        "follow_up": {"follow_up_due": timezone.localdate() + timedelta(days=7)},
+        # A consulter type belongs to a consultation (the counting rule, records.services).
+        "consulter_type": {"activity_kind": lambda w: w.lists["kind:相談対応"]},
+    },
 )
 
 
@@ -573,7 +577,8 @@ def test_changing_one_field_writes_one_row_naming_it(world: World, label: str, n
     assert new != old
     before = AuditEntry.objects.filter(action=editor.action).count()
 
-    editor.edit(world, row, {name: new, **editor.along.get(name, {})})
+    along = {k: v(world) if callable(v) else v for k, v in editor.along.get(name, {}).items()}
+    editor.edit(world, row, {name: new, **along})
 
     entries = AuditEntry.objects.filter(action=editor.action).order_by("id")[before:]
     assert len(entries) == 1, f"{label}.{name}: {len(entries)} audit rows"
