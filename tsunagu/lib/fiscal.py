@@ -260,10 +260,14 @@ def _read_date(shown: str, cleaned: str) -> date:
 def parse_date(text: str | date) -> date:
     """Read 2020-04-01, 2020/4/1, 2020年4月1日, 令和2年4月1日, R2.4.1 and the like as a date.
 
-    A date or datetime (as an Excel cell gives it) is returned as its date.
+    A date or datetime (as an Excel cell or the API gives it) is returned as its date, if
+    it is in the same range as a typed one.
     """
     if isinstance(text, date):
-        return _as_date(text)
+        d = _as_date(text)
+        if not MIN_DATE <= d <= MAX_DATE:
+            raise _out_of_range(d.isoformat())
+        return d
     if not isinstance(text, str) or not text.strip():
         raise DateParseError(f"日付が入力されていません。{_DATE_FORMS}")
     shown = text.strip()
