@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, refusal, rule
+from tsunagu.core.concurrency import edit_page
 from tsunagu.directory.models import ActivityGroup, Agency, Region
 from tsunagu.lib.fiscal import (
     DateParseError,
@@ -70,6 +71,7 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
     if request.method == "POST":
         form = RecordForm(request.POST, fiscal_year=_fiscal_year_from(request.POST.get("date")))
+        form.for_new_row()
         if form.is_valid():
             try:
                 record = create_record(by=user, data=form.record_data())
@@ -115,6 +117,7 @@ def record_choices(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("record.edit")
+@edit_page("records:edit", SupportRecord)
 def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, write=True)
     user: User = request.user
@@ -131,11 +134,11 @@ def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     by=user,
                     record=record,
                     data=form.record_data(),
-                    expected_version=form.cleaned_data["version"] or 0,
+                    expected_version=form.expected_version,
                 )
             except EditConflict as error:
                 conflict = error
-                form.add_error(None, error)
+                form.show_conflict(error)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
