@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.core.access import rule
+from tsunagu.core.concurrency import edit_page
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import (
     FiscalParseError,
@@ -81,7 +82,10 @@ def year_param(request: HttpRequest, default: int) -> int:
 
 
 def _form_errors(form: PlanForm, error: ValidationError) -> None:
-    if isinstance(error, EditConflict) or not hasattr(error, "error_dict"):
+    if isinstance(error, EditConflict):
+        form.show_conflict(error, stored=PlanForm(plan=error.current))  # type: ignore[arg-type]
+        return
+    if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for name, errors in error.message_dict.items():
@@ -175,6 +179,7 @@ def plan_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("plan.edit")
+@edit_page("plans:edit", Plan)
 def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, write=True)
     form, goals, initiatives = _plan_forms(request, plan)
@@ -186,7 +191,7 @@ def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 plan=plan,
                 data=plan_data(form, goals, initiatives),
-                expected_version=form.cleaned_data.get("version") or plan.version,
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             _form_errors(form, error)
