@@ -204,7 +204,9 @@ def test_the_applicant_cannot_decide(applied: Grant, staff_user: User) -> None:
 
 def test_staff_cannot_decide_pay_or_settle(applied: Grant, staff_user: User) -> None:
     refused(
-        lambda: decide_grant(by=staff_user, grant=applied, expected_version=None, amount=1),
+        lambda: decide_grant(
+            by=staff_user, grant=applied, expected_version=applied.version, amount=1
+        ),
         applied,
         match="管理者が行います",
     )
@@ -249,7 +251,7 @@ def test_a_payment_dated_before_the_decision_is_refused(decided: Grant, admin_us
 
 def test_a_payment_before_the_decision_is_refused(applied: Grant, admin_user: User) -> None:
     refused(
-        lambda: pay_grant(by=admin_user, grant=applied, expected_version=None, amount=1),
+        lambda: pay_grant(by=admin_user, grant=applied, expected_version=applied.version, amount=1),
         applied,
         match="まだ決定されていません",
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from tsunagu.core.concurrency import VersionedForm
 from tsunagu.grants.models import FundraisingDrive, FundraisingMethod, Grant, LineKind
 from tsunagu.grants.money import MoneyParseError, parse_yen
 from tsunagu.grants.services import LineInput, SourceInput
@@ -44,11 +45,9 @@ class MoneyField(forms.CharField):
             raise forms.ValidationError(str(error)) from error
 
 
-class VersionMixin(forms.Form):
-    """The grant's version when the form was opened: a later change by someone else is
-    caught by the service instead of being overwritten."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class VersionMixin(VersionedForm):
+    """The grant's version when the form was opened (required): a later change by
+    someone else is caught by the service instead of being overwritten."""
 
 
 class LineForm(forms.Form):

@@ -20,6 +20,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from tsunagu.core.concurrency import version_field
 from tsunagu.directory.models import DirectoryEntry, Region
 from tsunagu.lib.fiscal import fiscal_year_bounds, fiscal_year_label
 
@@ -75,6 +76,7 @@ class GrantProgramme(Retained):
     fiscal_year = models.PositiveIntegerField("年度", unique=True)
     cap = models.PositiveBigIntegerField("上限額（円）", default=DEFAULT_CAP)
     note = models.TextField("備考", blank=True)
+    version = version_field()
 
     objects = RetainedQuerySet.as_manager()
 

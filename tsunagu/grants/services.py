@@ -26,6 +26,7 @@ from django.utils import timezone
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
+from tsunagu.core.concurrency import Conflict, claim_version
 from tsunagu.directory.models import Region
 from tsunagu.grants.models import (
     FundingSource,
@@ -50,14 +51,15 @@ from tsunagu.lib.textnorm import normalize
 SETTLED_MESSAGE = "精算済みの助成金は変更できません。記録は保存期限まで、このまま保存されます。"
 
 
-class GrantConflict(ValidationError):
+class GrantConflict(Conflict):
     """The grant changed after the user opened the form; nothing was saved."""
 
     def __init__(self, grant: Grant) -> None:
         who = grant.updated_by.display_name if grant.updated_by_id else "ほかの人"
         super().__init__(
-            f"この助成金は、画面を開いた後に{who}さんが更新しました（いまの状態：{grant.get_state_display()}）。"
-            "入力した内容は保存していません。最新の内容を確かめてから、必要ならもう一度入力してください。"
+            grant,
+            message=f"この助成金は、画面を開いた後に{who}さんが更新しました（いまの状態：{grant.get_state_display()}）。"
+            "入力した内容は保存していません。最新の内容を確かめてから、必要ならもう一度入力してください。",
         )
         self.grant = grant
 
@@ -133,7 +135,7 @@ def _lines(lines: Iterable[LineInput], *, kind_label: str) -> list[tuple[str, st
     return rows
 
 
-def _lock(grant: Grant, expected_version: int | None) -> Grant:
+def _lock(grant: Grant, expected_version: int) -> Grant:
     """The grant row, locked until the transaction ends, unless it may no longer change."""
     # Lock the bare row first, then read it with its relations. Locking a join instead
     # would let PostgreSQL recheck a concurrently updated row against the *old* joined
@@ -144,15 +146,17 @@ def _lock(grant: Grant, expected_version: int | None) -> Grant:
     ).get(pk=grant.pk)
     if current.is_settled:
         raise ValidationError(SETTLED_MESSAGE)
-    if expected_version is not None and current.version != expected_version:
-        raise GrantConflict(current)
+    try:
+        claim_version(current, expected_version)
+    except Conflict:
+        raise GrantConflict(current) from None
     return current
 
 
 def _save(grant: Grant, by: User, fields: list[str]) -> None:
-    grant.version += 1
+    """Save a grant taken by `_lock` (which raised its version)."""
     grant.updated_by = by
-    grant.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    grant.save(update_fields=[*fields, "updated_by", "updated_at"])
 
 
 def _money_changes(grant: Grant, fields: Sequence[str]) -> dict[str, Any]:
@@ -219,7 +223,7 @@ def update_application(
     *,
     by: User,
     grant: Grant,
-    expected_version: int | None,
+    expected_version: int,
     plan: str,
     applied_amount: int | str,
     expenses: Sequence[LineInput],
@@ -259,7 +263,7 @@ def decide_grant(
     *,
     by: User,
     grant: Grant,
-    expected_version: int | None,
+    expected_version: int,
     amount: int | str,
     decided_on: date | None = None,
     exception_reason: str = "",
@@ -322,7 +326,7 @@ def pay_grant(
     *,
     by: User,
     grant: Grant,
-    expected_version: int | None,
+    expected_version: int,
     amount: int | str,
     paid_on: date | None = None,
 ) -> Grant:
@@ -362,7 +366,7 @@ def report_expenses(
     *,
     by: User,
     grant: Grant,
-    expected_version: int | None,
+    expected_version: int,
     expenses: Sequence[LineInput],
     incomes: Sequence[LineInput] = (),
     reported_on: date | None = None,
@@ -418,7 +422,7 @@ def settle_grant(
     *,
     by: User,
     grant: Grant,
-    expected_version: int | None,
+    expected_version: int,
     returned_amount: int | str,
     settled_on: date | None = None,
 ) -> Grant:

@@ -14,6 +14,7 @@ from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.audit.descriptions import describe, describe_changes
 from tsunagu.audit.models import AuditEntry
 from tsunagu.core.access import can, refusal, rule
+from tsunagu.core.concurrency import edit_page
 from tsunagu.directory.models import Region
 from tsunagu.grants import forms as grant_forms
 from tsunagu.grants.access import get_grant_for_user
@@ -188,6 +189,7 @@ def apply(request: AuthenticatedRequest, fy: int, region: int) -> HttpResponse:
         return redirect(existing)
     data = request.POST if request.method == "POST" else None  # an empty POST is bound too
     form = grant_forms.ApplicationForm(data, initial={"applied_on": timezone.localdate()})
+    form.for_new_row()
     expenses = grant_forms.line_formset("expenses", data, rows=grant_forms.EXPENSE_ROWS)
     incomes = grant_forms.line_formset("incomes", data, rows=grant_forms.INCOME_ROWS)
     if request.method == "POST" and _all_valid(
@@ -223,7 +225,22 @@ def apply(request: AuthenticatedRequest, fy: int, region: int) -> HttpResponse:
     )
 
 
+def _application_form(grant: Grant, data: Any = None) -> grant_forms.ApplicationForm:
+    form = grant_forms.ApplicationForm(
+        data,
+        initial={
+            "plan": grant.plan,
+            "applied_amount": grant.applied_amount,
+            "applied_on": grant.applied_on,
+            "version": grant.version,
+        },
+    )
+    form.fields["applied_on"].disabled = True
+    return form
+
+
 @rule("grant.edit")
+@edit_page("grants:application_edit", Grant)
 def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = get_grant_for_user(request, pk, write=True)
     if grant.state != GrantState.APPLIED:
@@ -235,16 +252,7 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         return redirect(grant)
     data = request.POST if request.method == "POST" else None
-    form = grant_forms.ApplicationForm(
-        data,
-        initial={
-            "plan": grant.plan,
-            "applied_amount": grant.applied_amount,
-            "applied_on": grant.applied_on,
-            "version": grant.version,
-        },
-    )
-    form.fields["applied_on"].disabled = True
+    form = _application_form(grant, data)
     expenses = grant_forms.line_formset(
         "expenses",
         data,
@@ -271,8 +279,7 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 incomes=grant_forms.lines_of(incomes),
             )
         except GrantConflict as error:
-            messages.error(request, error.messages[0])
-            return redirect(grant)
+            form.show_conflict(error, stored=_application_form(error.grant))
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -274,6 +274,6 @@ class ImportForm(forms.Form):
     )
 
 
-class TargetForm(forms.Form):
+class TargetForm(VersionedForm):
     name = forms.CharField(label="名称", max_length=60)
     order = forms.IntegerField(label="表示順", min_value=0, initial=0)

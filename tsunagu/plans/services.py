@@ -503,7 +503,15 @@ DEFAULT_TARGETS = [
 ]
 
 
-def save_target(*, by: User, target: PlanTarget | None, name: str, order: int) -> PlanTarget:
+def save_target(
+    *,
+    by: User,
+    target: PlanTarget | None,
+    name: str,
+    order: int,
+    expected_version: int | None = None,
+) -> PlanTarget:
+    """Add a target (`target=None`) or change one (`expected_version` required)."""
     require(by, "plan.edit")
     name = name.strip()
     if not name:
@@ -522,6 +530,9 @@ def save_target(*, by: User, target: PlanTarget | None, name: str, order: int) -
                     by=by, action="plans.target.created", target=target, changes={"name": name}
                 )
                 return target
+            if expected_version is None:
+                raise TypeError("changing a target needs the expected_version")
+            claim_version(target, expected_version)
             before = {"name": target.name, "order": target.order}
             target.name, target.order = name, order
             changed = [f for f in ("name", "order") if before[f] != getattr(target, f)]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.core.access import rule
-from tsunagu.core.concurrency import edit_page
+from tsunagu.core.concurrency import Conflict, edit_page
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import (
     FiscalParseError,
@@ -435,6 +435,7 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
 def target_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = TargetForm(request.POST or None)
+    form.for_new_row()
     if request.method == "POST" and form.is_valid():
         try:
             target = save_target(
@@ -459,10 +460,15 @@ def target_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _target_initial(target: PlanTarget) -> dict[str, Any]:
+    return {"name": target.name, "order": target.order, "version": target.version}
+
+
 @rule("plan.edit")
+@edit_page("plans:target_edit", PlanTarget)
 def target_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_target_for_user(request, pk, write=True)
-    form = TargetForm(request.POST or None, initial={"name": target.name, "order": target.order})
+    form = TargetForm(request.POST or None, initial=_target_initial(target))
     if request.method == "POST" and form.is_valid():
         try:
             save_target(
@@ -470,7 +476,11 @@ def target_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 target=target,
                 name=form.cleaned_data["name"],
                 order=form.cleaned_data["order"],
+                expected_version=form.expected_version,
             )
+        except Conflict as error:
+            stored = PlanTarget.objects.get(pk=target.pk)
+            form.show_conflict(error, stored=TargetForm(initial=_target_initial(stored)))
         except ValidationError as error:
             form.add_error("name", error.message_dict.get("name", error.messages))
         else:
