@@ -508,12 +508,19 @@ def test_changing_the_programme_is_logged_and_keeps_decisions_valid(
         fiscal_year=2020,
         cap="３５００００",
         sources=[SourceInput("歳末たすけあい地域福祉活動募金", "2,500,000円")],
+        expected_version=decided.programme.version,
     )
     entry = AuditEntry.objects.get(action="grants.programme.updated")
     assert entry.changes["cap"] == [300_000, 350_000]
     assert "自主財源" in entry.changes["財源"][0] and "自主財源" not in entry.changes["財源"][1]
     with pytest.raises(ValidationError, match="それより低い"):
-        save_programme(by=admin_user, fiscal_year=2020, cap=250_000, sources=[])
+        save_programme(
+            by=admin_user,
+            fiscal_year=2020,
+            cap=250_000,
+            sources=[],
+            expected_version=GrantProgramme.objects.get(fiscal_year=2020).version,
+        )
 
 
 def test_only_administrators_set_the_programme(staff_user: User) -> None:

@@ -137,7 +137,7 @@ class SettlementForm(VersionMixin):
     settled_on = JapaneseDateField(label="精算日", help_text=DATE_HELP)
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(VersionedForm):
     cap = MoneyField(label="1地域社協あたりの上限額（円）", help_text=MONEY_HELP)
     note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

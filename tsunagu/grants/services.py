@@ -590,8 +590,12 @@ def save_programme(
     cap: int | str,
     sources: Sequence[SourceInput],
     note: str = "",
+    expected_version: int | None = None,
 ) -> GrantProgramme:
-    """Create or change a year's grant programme: its cap and its funding sources."""
+    """Create or change a year's grant programme: its cap and its funding sources.
+
+    `expected_version`: the programme's version when the form was opened, None when the
+    year had none yet (then a programme saved meanwhile by someone else is a conflict)."""
     require(by, "grant.configure")
     _check_year(fiscal_year)
     cap = yen(cap, "上限額", minimum=1)
@@ -617,6 +621,9 @@ def save_programme(
             "財源": _sources_text(programme.sources.all()) if not created else "",
         }
         if not created:
+            if expected_version is None:
+                raise Conflict(programme)
+            claim_version(programme, expected_version)
             highest = (
                 programme.grants.exclude(decided_amount=None)
                 .filter(exception_reason="")

@@ -14,7 +14,7 @@ from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.audit.descriptions import describe, describe_changes
 from tsunagu.audit.models import AuditEntry
 from tsunagu.core.access import can, refusal, rule
-from tsunagu.core.concurrency import edit_page
+from tsunagu.core.concurrency import Conflict, edit_page
 from tsunagu.directory.models import Region
 from tsunagu.grants import forms as grant_forms
 from tsunagu.grants.access import get_grant_for_user
@@ -112,6 +112,7 @@ def summary_xlsx(request: AuthenticatedRequest, fy: int) -> HttpResponse:
 
 
 @rule("grant.configure")
+@edit_page("grants:programme", GrantProgramme)
 def programme_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     fiscal_year = _year_or_404(fy)
     programme = (
@@ -133,8 +134,11 @@ def programme_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     initial = {
         "cap": programme.cap if programme else 300_000,
         "note": programme.note if programme else "",
+        "version": programme.version if programme else None,
     }
     form = grant_forms.ProgrammeForm(request.POST or None, initial=initial)
+    if programme is None:
+        form.for_new_row()
     sources = grant_forms.source_formset(request.POST or None, initial=initial_sources)
     if request.method == "POST" and form.is_valid() and sources.is_valid():
         try:
@@ -144,6 +148,13 @@ def programme_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
                 cap=form.cleaned_data["cap"],
                 note=form.cleaned_data["note"],
                 sources=[s for f in sources.forms if (s := f.source()) is not None],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except Conflict as error:
+            stored = GrantProgramme.objects.get(fiscal_year=fiscal_year)
+            form.show_conflict(
+                error,
+                stored=grant_forms.ProgrammeForm(initial={"cap": stored.cap, "note": stored.note}),
             )
         except ValidationError as error:
             form.add_error(None, error)
