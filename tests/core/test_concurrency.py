@@ -22,15 +22,16 @@ from tsunagu.core.access import can
 from tsunagu.core.concurrency import EDIT_PAGES, VersionedForm
 from tsunagu.directory.entities import ENTITIES
 from tsunagu.directory.models import MunicipalityProfile
-from tsunagu.grants.models import GrantProgramme
+from tsunagu.grants.models import FundraisingTotal, FundraisingYear, GrantProgramme
 
 # Pages that edit rows but are guarded otherwise, or not yet: each one is a known gap
 # or a different guard, named so that a new edit page cannot slip in unnoticed.
 NOT_VERSIONED = {
     "categories:edit": "a year's whole list, guarded by its fingerprint (list_digest)",
     "plans:status": "a year's statuses of every initiative: not versioned yet",
-    "grants:fundraising_edit": "a year's grid of fundraising totals: not versioned yet",
 }
+
+CELL = "the first amount of the grid"
 
 # What each declared page is tried with: the form field typed into, which is also the
 # model attribute that must keep the first person's value.
@@ -48,9 +49,11 @@ PROBES = {
     "directory:edit": "name",
     "accounts:edit": "last_name",
     "categories:type_edit": "report_title",
+    "grants:fundraising_edit": CELL,
 }
 
 FIRST, SECOND = "先に保存した内容", "あとから保存した内容"
+AMOUNTS = "1000", "2000"  # for a grid of amounts, whose cells are rows of their own
 
 
 def _looks_like_an_edit_page(name: str, view: Any) -> bool:
@@ -193,6 +196,9 @@ def _subject(w: World, name: str, slug: str) -> tuple[models.Model, str]:
         assert row is not None, f"no {model.__name__} in the world"
         return row, reverse(name, kwargs={"slug": slug, "pk": row.pk})
     kwargs = ARGS[name][0]
+    if name == "grants:fundraising_edit":
+        row, _ = FundraisingYear.objects.get_or_create(fiscal_year=w.fiscal_year)
+        return row, reverse(name, kwargs={"fy": w.fiscal_year})
     if name == "grants:programme":
         row = GrantProgramme.objects.get(fiscal_year=w.fiscal_year)
         return row, reverse(name, kwargs={"fy": w.fiscal_year})
@@ -217,7 +223,7 @@ def _second_person(w: World, name: str, row: models.Model) -> Any:
 )
 def test_the_second_of_two_saves_is_refused_and_shown(world: World, name: str, slug: str) -> None:  # noqa: F811
     assert name in PROBES, f"say which field {name} is tried with (PROBES)"
-    field = PROBES[name]
+    field, (first_value, second_value) = PROBES[name], (FIRST, SECOND)
     with transaction.atomic():
         row, path = _subject(world, name, slug)
         opened = row.version  # type: ignore[attr-defined]
@@ -231,27 +237,40 @@ def test_the_second_of_two_saves_is_refused_and_shown(world: World, name: str, s
             form_data(theirs.content.decode()),
         )
         assert data_first["version"] == str(opened)
-        data_first[field], data_second[field] = FIRST, SECOND
+        if field == CELL:
+            field = next(key for key in data_first if key.startswith("a_"))
+            first_value, second_value = AMOUNTS
+        data_first[field], data_second[field] = first_value, second_value
 
         saved = first.post(path, data_first)
         assert saved.status_code == 302, _errors(saved.content.decode())
         row.refresh_from_db()
-        assert getattr(row, field) == FIRST and row.version == opened + 1  # type: ignore[attr-defined]
+        assert _stored(row, field) == first_value and row.version == opened + 1  # type: ignore[attr-defined]
 
         refused = second.post(path, data_second)
         assert refused.status_code == 200
         body = refused.content.decode()
         row.refresh_from_db()
-        assert getattr(row, field) == FIRST and row.version == opened + 1, (
+        assert _stored(row, field) == first_value and row.version == opened + 1, (
             "the second save changed the row"
         )  # type: ignore[attr-defined]
         assert "開いた後に" in body, "no Japanese refusal"
         assert "保存されている内容とあなたの入力の違い" in body
-        assert re.search(rf"<td>{FIRST}</td>\s*<td>{SECOND}</td>", body), (
+        assert re.search(rf"<td>{first_value}</td>\s*<td>{second_value}</td>", body), (
             "no field-by-field difference"
         )
-        assert form_data(body)[field] == SECOND, "the typed input was lost"
+        assert form_data(body)[field] == second_value, "the typed input was lost"
         transaction.set_rollback(True)
+
+
+def _stored(row: models.Model, field: str) -> str:
+    if isinstance(row, FundraisingYear):
+        _, drive, method = field.split("_")
+        cell = FundraisingTotal.objects.get(
+            fiscal_year=row.fiscal_year, drive_id=drive, method_id=method
+        )
+        return str(cell.amount)
+    return str(getattr(row, field))
 
 
 def _errors(html: str) -> str:

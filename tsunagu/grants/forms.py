@@ -161,7 +161,7 @@ def source_formset(data: Any = None, *, initial: list[dict[str, Any]], rows: int
     return formset(data, initial=initial, prefix="sources")
 
 
-class FundraisingYearForm(forms.Form):
+class FundraisingYearForm(VersionedForm):
     """One amount field per drive × method; blank means no figure."""
 
     def __init__(

@@ -345,6 +345,25 @@ class FundraisingDrive(DirectoryEntry):
         ]
 
 
+class FundraisingYear(models.Model):
+    """The version of a year's grid of fundraising totals: the grid is edited on one form,
+    so it is claimed as one (tsunagu/core/concurrency.py)."""
+
+    fiscal_year = models.PositiveIntegerField("年度", unique=True)
+    version = version_field()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "年度の募金実績"
+        verbose_name_plural = "年度の募金実績"
+
+    def __str__(self) -> str:
+        return f"{fiscal_year_label(self.fiscal_year)}の募金実績"
+
+
 class FundraisingTotal(models.Model):
     """A year's total raised by one method in one drive."""
 

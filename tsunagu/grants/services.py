@@ -33,6 +33,7 @@ from tsunagu.grants.models import (
     FundraisingDrive,
     FundraisingMethod,
     FundraisingTotal,
+    FundraisingYear,
     Grant,
     GrantLine,
     GrantProgramme,
@@ -700,10 +701,13 @@ def save_fundraising_year(
     by: User,
     fiscal_year: int,
     amounts: Mapping[tuple[int, int], int | str | None],
+    expected_version: int | None = None,
 ) -> int:
     """Save a year's totals, keyed by (drive id, method id); None or blank removes one.
 
-    Returns the number of cells that changed."""
+    `expected_version`: the year's version when the form was opened, None when the year
+    had none yet (then a save by someone else meanwhile is a conflict). Returns the
+    number of cells that changed."""
     require(by, "fundraising.edit")
     _check_year(fiscal_year)
     drives = FundraisingDrive.objects.in_bulk()
@@ -721,6 +725,15 @@ def save_fundraising_year(
             clean[(drive_id, method_id)] = yen(value, f"{drive.name}・{method.name}")
     changes: dict[str, list[int | None]] = {}
     with transaction.atomic():
+        year, created = FundraisingYear.objects.select_for_update().get_or_create(
+            fiscal_year=fiscal_year, defaults={"updated_by": by}
+        )
+        if not created:
+            if expected_version is None:
+                raise Conflict(year, what=str(year))
+            claim_version(year, expected_version)
+            year.updated_by = by
+            year.save(update_fields=["updated_by", "updated_at"])
         existing = {
             (t.drive_id, t.method_id): t
             for t in FundraisingTotal.objects.select_for_update().filter(fiscal_year=fiscal_year)

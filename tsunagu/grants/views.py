@@ -24,6 +24,7 @@ from tsunagu.grants.models import (
     FundraisingDrive,
     FundraisingMethod,
     FundraisingTotal,
+    FundraisingYear,
     Grant,
     GrantProgramme,
     GrantState,
@@ -625,7 +626,16 @@ def _fall_text(trend: Any) -> str:
     return f"{method}は{year_label}に前年度比 －{-ratio}% と、この期間でもっとも大きく減りました。"
 
 
+def _fundraising_initial(fiscal_year: int) -> dict[str, Any]:
+    year = FundraisingYear.objects.filter(fiscal_year=fiscal_year).first()
+    totals = FundraisingTotal.objects.filter(fiscal_year=fiscal_year)
+    initial: dict[str, Any] = {f"a_{t.drive_id}_{t.method_id}": t.amount for t in totals}
+    initial["version"] = year.version if year else None
+    return initial
+
+
 @rule("fundraising.edit")
+@edit_page("grants:fundraising_edit", FundraisingYear)
 def fundraising_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     fiscal_year = _year_or_404(fy)
     drives = list(FundraisingDrive.objects.all())
@@ -635,15 +645,28 @@ def fundraising_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     # Inactive drives and methods keep their place in a year that has figures for them.
     drives = [d for d in drives if d.active or any(k[0] == d.pk for k in present)]
     methods = [m for m in methods if m.active or any(k[1] == m.pk for k in present)]
-    initial = {f"a_{t.drive_id}_{t.method_id}": t.amount for t in totals}
+    year = FundraisingYear.objects.filter(fiscal_year=fiscal_year).first()
     form = grant_forms.FundraisingYearForm(
-        request.POST or None, initial=initial, drives=drives, methods=methods
+        request.POST or None,
+        initial=_fundraising_initial(fiscal_year),
+        drives=drives,
+        methods=methods,
     )
+    if year is None:
+        form.for_new_row()
     if request.method == "POST" and form.is_valid():
         try:
             changed = save_fundraising_year(
-                by=request.user, fiscal_year=fiscal_year, amounts=form.amounts()
+                by=request.user,
+                fiscal_year=fiscal_year,
+                amounts=form.amounts(),
+                expected_version=form.cleaned_data.get("version"),
             )
+        except Conflict as error:
+            stored = grant_forms.FundraisingYearForm(
+                initial=_fundraising_initial(fiscal_year), drives=drives, methods=methods
+            )
+            form.show_conflict(error, stored=stored)
         except ValidationError as error:
             form.add_error(None, error)
         else:
