@@ -293,6 +293,7 @@ def test_editing_a_case_does_not_find_itself_a_duplicate(city, needs, staff_user
         needs=[needs["買い物支援"]],
         staff=[staff_user],
         today=today,
+        expected_version=case.version,
     )
     case.refresh_from_db()
     assert case.pseudonym == "Hさん"

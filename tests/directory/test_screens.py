@@ -106,7 +106,7 @@ def test_edit_records_old_and_new_values(admin_client, city) -> None:  # type: i
     zone = city["east"]
     admin_client.post(
         f"/directory/zones/{zone.pk}/",
-        {"name": "東圏域", "description": "", "staff": "", "order": 1},
+        {"name": "東圏域", "description": "", "staff": "", "order": 1, "version": zone.version},
     )
     zone.refresh_from_db()
     assert zone.name == "東圏域"

@@ -7,7 +7,12 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.models import AuditEntry
 from tsunagu.grants.charts import render_fundraising_svg
 from tsunagu.grants.fundraising import build_trend, change_text, fundraising_trend
-from tsunagu.grants.models import FundraisingDrive, FundraisingMethod, FundraisingTotal
+from tsunagu.grants.models import (
+    FundraisingDrive,
+    FundraisingMethod,
+    FundraisingTotal,
+    FundraisingYear,
+)
 from tsunagu.grants.services import (
     ensure_fundraising_lists,
     save_fundraising_lists,
@@ -86,6 +91,7 @@ def test_saving_a_year_upserts_removes_and_logs(db: None, staff_user: User) -> N
             by=staff_user,
             fiscal_year=2020,
             amounts={(red.pk, door.pk): 975_000, (red.pk, street.pk): None},
+            expected_version=FundraisingYear.objects.get(fiscal_year=2020).version,
         )
         == 1
     )

@@ -204,7 +204,9 @@ def test_the_applicant_cannot_decide(applied: Grant, staff_user: User) -> None:
 
 def test_staff_cannot_decide_pay_or_settle(applied: Grant, staff_user: User) -> None:
     refused(
-        lambda: decide_grant(by=staff_user, grant=applied, expected_version=None, amount=1),
+        lambda: decide_grant(
+            by=staff_user, grant=applied, expected_version=applied.version, amount=1
+        ),
         applied,
         match="管理者が行います",
     )
@@ -249,7 +251,7 @@ def test_a_payment_dated_before_the_decision_is_refused(decided: Grant, admin_us
 
 def test_a_payment_before_the_decision_is_refused(applied: Grant, admin_user: User) -> None:
     refused(
-        lambda: pay_grant(by=admin_user, grant=applied, expected_version=None, amount=1),
+        lambda: pay_grant(by=admin_user, grant=applied, expected_version=applied.version, amount=1),
         applied,
         match="まだ決定されていません",
     )
@@ -506,12 +508,19 @@ def test_changing_the_programme_is_logged_and_keeps_decisions_valid(
         fiscal_year=2020,
         cap="３５００００",
         sources=[SourceInput("歳末たすけあい地域福祉活動募金", "2,500,000円")],
+        expected_version=decided.programme.version,
     )
     entry = AuditEntry.objects.get(action="grants.programme.updated")
     assert entry.changes["cap"] == [300_000, 350_000]
     assert "自主財源" in entry.changes["財源"][0] and "自主財源" not in entry.changes["財源"][1]
     with pytest.raises(ValidationError, match="それより低い"):
-        save_programme(by=admin_user, fiscal_year=2020, cap=250_000, sources=[])
+        save_programme(
+            by=admin_user,
+            fiscal_year=2020,
+            cap=250_000,
+            sources=[],
+            expected_version=GrantProgramme.objects.get(fiscal_year=2020).version,
+        )
 
 
 def test_only_administrators_set_the_programme(staff_user: User) -> None:

@@ -312,7 +312,10 @@ def test_an_administrator_adds_and_changes_a_consulter_type(admin_client, fy2021
     response = admin_client.post("/categories/types/new/", type_form(), follow=True)
     assert "相談者区分「民生委員」を保存しました。" in response.content.decode()
     added = consulter_type("民生委員")
-    admin_client.post(f"/categories/types/{added.pk}/", type_form(report_title="", order=7))
+    admin_client.post(
+        f"/categories/types/{added.pk}/",
+        type_form(report_title="", order=7, version=added.version),
+    )
     added.refresh_from_db()
     assert added.title == "民生委員からの相談" and added.order == 7
     entry = AuditEntry.objects.get(action="categories.consulter_type.updated")
@@ -325,7 +328,9 @@ def test_a_consulter_type_with_categories_cannot_become_total_only(admin_client,
     needs = consulter_type(NEEDS)
     response = admin_client.post(
         f"/categories/types/{needs.pk}/",
-        type_form(name=NEEDS, report_title="", order=2, report_style="total"),
+        type_form(
+            name=NEEDS, report_title="", order=2, report_style="total", version=needs.version
+        ),
     )
     assert "相談内容の分類があるため、「合計のみ」にはできません。" in response.content.decode()
     needs.refresh_from_db()

@@ -80,6 +80,7 @@ def test_an_edit_warns_only_when_the_identity_changes(year, staff_user):  # type
         volunteer=other,
         data=VolunteerData(values=person(family="例田", family_kana="レイダ", note="追記")),
         today=TODAY,
+        expected_version=other.version,
     )
     with pytest.raises(DuplicateVolunteer):
         update_volunteer(
@@ -87,6 +88,7 @@ def test_an_edit_warns_only_when_the_identity_changes(year, staff_user):  # type
             volunteer=other,
             data=VolunteerData(values=person()),
             today=TODAY,
+            expected_version=other.version + 1,
         )
 
 

@@ -181,12 +181,14 @@ def test_editing_cannot_move_a_registration_out_of_its_records_year(year, staff_
             volunteer=volunteer,
             data=VolunteerData(values=person(registered_on=date(2020, 3, 31))),
             today=TODAY,
+            expected_version=volunteer.version,
         )
     update_volunteer(
         by=staff_user,
         volunteer=volunteer,
         data=VolunteerData(values=person(registered_on=date(2020, 4, 2), active=False)),
         today=TODAY,
+        expected_version=volunteer.version,
     )
     volunteer.refresh_from_db()
     assert not volunteer.active
@@ -305,14 +307,25 @@ def test_a_given_offer_needs_a_recipient_and_a_date(year, city, staff_user):  # 
             "given_on": date(2020, 7, 8),
         },
         today=TODAY,
+        expected_version=offer.version,
     )
     offer.refresh_from_db()
     assert offer.recipient_text == "サロンひだまり"
     with pytest.raises(ValidationError, match="どちらか一つ"):
-        update_offer(by=staff_user, offer=offer, values={"recipient_case_id": 3}, today=TODAY)
+        update_offer(
+            by=staff_user,
+            offer=offer,
+            values={"recipient_case_id": 3},
+            today=TODAY,
+            expected_version=offer.version,
+        )
     with pytest.raises(ValidationError, match="受付日より前"):
         update_offer(
-            by=staff_user, offer=offer, values={"given_on": date(2020, 6, 30)}, today=TODAY
+            by=staff_user,
+            offer=offer,
+            values={"given_on": date(2020, 6, 30)},
+            today=TODAY,
+            expected_version=offer.version,
         )
 
 

@@ -316,6 +316,7 @@ def test_editing_a_registration_through_the_form(centre, skills, staff_client): 
             "skills": [skills["朗読"].pk],
             "availability_text": "土日",
             "consent_to_introduce": "on",
+            "version": volunteer.version,
         },
     )
     assert response.status_code == 302

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from tsunagu.accounts.models import User
+from tsunagu.core.concurrency import VersionedForm
 
 
 class LoginForm(AuthenticationForm):
@@ -18,7 +19,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "パスワード"
 
 
-class UserForm(forms.ModelForm):
+class UserForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "last_name", "first_name", "email", "role"]

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from tsunagu.core.concurrency import version_field
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "管理者"
@@ -12,6 +14,7 @@ class User(AbstractUser):
     """A council staff account. The role decides what the account may see and do."""
 
     role = models.CharField("権限", max_length=10, choices=Role.choices, default=Role.STAFF)
+    version = version_field()
 
     class Meta:
         verbose_name = "職員アカウント"

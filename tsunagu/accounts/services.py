@@ -9,6 +9,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.models import AuditEntry
 from tsunagu.audit.services import diff, log_action, snapshot
 from tsunagu.core.access import require
+from tsunagu.core.concurrency import claim_version
 
 
 def create_user(*, by: User, form: NewUserForm) -> User:
@@ -28,10 +29,11 @@ def create_user(*, by: User, form: NewUserForm) -> User:
 
 def update_user(*, by: User, form: UserForm) -> User:
     require(by, "account.manage")
-    changed = list(form.changed_data)
+    changed = [name for name in form.changed_data if name != "version"]
     before = User.objects.get(pk=form.instance.pk)
     with transaction.atomic():
         user: User = form.save(commit=False)
+        claim_version(user, form.expected_version)
         if changed:
             user.save(update_fields=changed)
             log_action(

@@ -18,6 +18,7 @@ from tsunagu.accounts.services import (
     update_user,
 )
 from tsunagu.core.access import rule
+from tsunagu.core.concurrency import Conflict, edit_page
 
 
 class LoginView(auth_views.LoginView):
@@ -45,13 +46,18 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("account.manage")
+@edit_page("accounts:edit", User)
 def user_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_user_for_user(request, pk)
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        update_user(by=request.user, form=form)
-        messages.success(request, f"職員アカウント「{user.display_name}」を保存しました。")
-        return redirect("accounts:list")
+        try:
+            update_user(by=request.user, form=form)
+        except Conflict as error:
+            form.show_conflict(error)
+        else:
+            messages.success(request, f"職員アカウント「{user.display_name}」を保存しました。")
+            return redirect("accounts:list")
     return render(request, "accounts/user_form.html", {"form": form, "object": user})
 
 

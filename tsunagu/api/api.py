@@ -383,6 +383,7 @@ def _valid_form(payload: s.RecordIn, record: SupportRecord | None = None) -> Rec
         fiscal_year=fiscal_year_of(payload.date),
         instance_staff=record.staff if record is not None else None,
     )
+    form.for_new_row()  # a change carries its version in If-Match (_expected_version), not here
     if not form.is_valid():
         raise _form_problem(
             {f: [e["message"] for e in errs] for f, errs in form.errors.get_json_data().items()}

@@ -23,6 +23,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.cases.referrals import referral_categories
 from tsunagu.core.access import writer_accounts, writers
+from tsunagu.core.concurrency import VersionedForm
 from tsunagu.directory.models import ActivityGroup, Agency, GroupKind, Region, Zone
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.records.forms import JapaneseDateField
@@ -83,7 +84,7 @@ def nearby_first(groups: Any, case: Case) -> Any:
     )
 
 
-class CaseForm(forms.Form):
+class CaseForm(VersionedForm):
     pseudonym = forms.CharField(
         label="仮名・イニシャル",
         max_length=40,
@@ -175,6 +176,8 @@ class CaseForm(forms.Form):
             staff = User.objects.filter(writer_accounts() | Q(support_cases=case)).distinct()
         self._field("needs").queryset = needs.order_by("order", "id")
         self._field("staff").queryset = staff
+        if case is None:
+            self.for_new_row()
 
     def _field(self, name: str) -> Any:
         return self.fields[name]
@@ -231,6 +234,7 @@ def case_initial(case: Case) -> dict[str, Any]:
         "consent_given_by": case.consent_given_by,
         "consent_on": case.consent_on.isoformat() if case.consent_on else "",
         "consent_purposes": case.consent_purposes,
+        "version": case.version,
     }
 
 
@@ -432,7 +436,7 @@ class ReferralUpdateForm(forms.Form):
     note = _text("内容・結果", help_text="完了・不調にするときは結果を書いてください。")
 
 
-class NeedKindForm(forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
+class NeedKindForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg,unused-ignore]
     group_kinds = forms.ModelMultipleChoiceField(
         label="応えられる活動団体の種別",
         queryset=GroupKind.objects.none(),

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from tsunagu.core.concurrency import version_field
 from tsunagu.directory.models import ActivityGroup, Agency, DirectoryEntry, GroupKind, Region, Zone
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.models import SupportRecord
@@ -198,6 +199,7 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    version = version_field()
 
     objects = CaseQuerySet.as_manager()
 

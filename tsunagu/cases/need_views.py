@@ -11,6 +11,7 @@ from tsunagu.cases.forms import NeedKindForm
 from tsunagu.cases.models import NeedKind
 from tsunagu.cases.services import save_need_kind
 from tsunagu.core.access import rule
+from tsunagu.core.concurrency import Conflict, edit_page
 
 
 @rule("need.edit")
@@ -32,7 +33,11 @@ def _save(request: AuthenticatedRequest, form: NeedKindForm) -> HttpResponse | N
                 "group_kinds": list(form.cleaned_data["group_kinds"]),
                 "skills": list(form.cleaned_data["skills"]),
             },
+            expected_version=form.cleaned_data.get("version"),
         )
+    except Conflict as error:
+        form.show_conflict(error)
+        return None
     except ValidationError as error:
         form.add_error(None, error)
         return None
@@ -49,6 +54,7 @@ def need_new(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("need.edit")
+@edit_page("cases:need_edit", NeedKind)
 def need_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request, pk)
     form = NeedKindForm(request.POST or None, instance=need)

@@ -31,6 +31,7 @@ from tsunagu.cases.models import (
     StatusChange,
 )
 from tsunagu.core.access import can, require
+from tsunagu.core.concurrency import claim_version
 from tsunagu.directory.models import ActivityGroup
 from tsunagu.lib.fiscal import western_date_label
 from tsunagu.lib.textnorm import normalize, normalize_name
@@ -251,6 +252,7 @@ def update_case(
     staff: Iterable[User],
     not_duplicate: bool = False,
     today: date | None = None,
+    expected_version: int,
 ) -> Case:
     today = today or timezone.localdate()
     _may_work_on(by, case)
@@ -260,6 +262,7 @@ def update_case(
     _check_duplicates(values, exclude=case.pk, confirmed=not_duplicate)
     with transaction.atomic():
         current = Case.objects.select_for_update().get(pk=case.pk)
+        claim_version(current, expected_version)
         before = _audit_values(current)
         changed = [name for name in CASE_FIELDS if getattr(current, name) != values[name]]
         for name in changed:
@@ -617,9 +620,15 @@ def complete_follow_up(
 
 
 def save_need_kind(
-    *, by: User, need: NeedKind, fields: list[str], relations: dict[str, Any]
+    *,
+    by: User,
+    need: NeedKind,
+    fields: list[str],
+    relations: dict[str, Any],
+    expected_version: int | None = None,
 ) -> NeedKind:
-    """Create or update a need kind with its group kinds and skills."""
+    """Create or update a need kind with its group kinds and skills (`expected_version`:
+    the version the edit form was opened on, required for an update)."""
     require(by, "need.edit")
     creating = need._state.adding
     if NeedKind.objects.exclude(pk=need.pk).filter(name_key=normalize(need.name)).exists():
@@ -628,6 +637,9 @@ def save_need_kind(
         if creating:
             need.save()
         else:
+            if expected_version is None:
+                raise TypeError("changing a need kind needs the expected_version")
+            claim_version(need, expected_version)
             need.save(update_fields=fields)
         need.group_kinds.set(relations["group_kinds"])
         need.skills.set(relations["skills"])

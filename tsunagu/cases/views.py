@@ -39,6 +39,7 @@ from tsunagu.cases.services import (
 )
 from tsunagu.cases.timeline import build_timeline
 from tsunagu.core.access import can, rule, writers
+from tsunagu.core.concurrency import Conflict, edit_page
 from tsunagu.core.params import ChoiceField, IdField, QueryForm
 from tsunagu.lib.tabular import write_xlsx
 from tsunagu.records.models import SupportRecord
@@ -151,6 +152,7 @@ def case_new(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("case.edit")
+@edit_page("cases:edit", Case)
 def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request, pk, write=True)
     user = request.user
@@ -169,9 +171,15 @@ def case_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     needs=form.cleaned_data["needs"],
                     staff=form.cleaned_data["staff"],
                     not_duplicate=form.cleaned_data["not_duplicate"],
+                    expected_version=form.expected_version,
                 )
             except PossibleDuplicate as error:
                 duplicates = _duplicates_context(user, error)
+            except Conflict as error:
+                stored = Case.objects.get(pk=case.pk)
+                form.show_conflict(
+                    error, stored=CaseForm(initial=case_initial(stored), case=stored)
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:

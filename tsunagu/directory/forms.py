@@ -3,6 +3,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.db import models
 
+from tsunagu.core.concurrency import VersionedForm
 from tsunagu.directory.models import (
     ActivityGroup,
     Agency,
@@ -31,7 +32,7 @@ def limit_to_active(field: forms.Field, current: models.Model | None) -> None:
     field.queryset = queryset.filter(active)
 
 
-class DirectoryEntryForm(forms.ModelForm):
+class DirectoryEntryForm(VersionedForm, forms.ModelForm):
     """Refuses a second entry whose name normalises to the same text (「ｻﾛﾝ」=「サロン」)."""
 
     # Fields that scope the uniqueness of the name (e.g. a group's zone).
@@ -91,7 +92,7 @@ class FiscalYearField(forms.IntegerField):
             raise forms.ValidationError(str(error)) from error
 
 
-class MunicipalityProfileForm(forms.ModelForm):
+class MunicipalityProfileForm(VersionedForm, forms.ModelForm):
     fiscal_year = FiscalYearField(label="年度", help_text="例：2020、令和2年度")
 
     class Meta:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from tsunagu.core.concurrency import version_field
 from tsunagu.lib.fields import with_derived_fields
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.lib.reading import reading_of
@@ -46,6 +47,7 @@ class DirectoryEntry(models.Model):
     name_key = models.CharField(max_length=100, editable=False, db_index=True)
     order = models.PositiveIntegerField("表示順", default=0)
     active = models.BooleanField("有効", default=True)
+    version = version_field()
 
     objects = DirectoryQuerySet.as_manager()
 
@@ -92,6 +94,7 @@ class MunicipalityProfile(models.Model):
     """The city's figures for one fiscal year, printed on the reports."""
 
     fiscal_year = models.PositiveIntegerField("年度", unique=True)
+    version = version_field()
     name = models.CharField("市区町村名", max_length=60)
     council_name = models.CharField("社協の名称", max_length=100, blank=True)
     population = models.PositiveIntegerField("人口（人）", null=True, blank=True)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, models, transaction
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import diff, log_action, snapshot
 from tsunagu.core.access import require
+from tsunagu.core.concurrency import VersionedForm, claim_version
 
 
 def save_entry(*, by: User, form: forms.ModelForm) -> models.Model:
@@ -14,12 +15,14 @@ def save_entry(*, by: User, form: forms.ModelForm) -> models.Model:
     require(by, "directory.edit")
     instance = form.instance
     creating = instance._state.adding
-    changed = [name for name in form.changed_data if name in form.fields]
+    changed = [name for name in form.changed_data if name in form.fields and name != "version"]
     # The form has already written the new values onto `instance`: read the old ones anew.
     before = None if creating else type(instance)._default_manager.get(pk=instance.pk)
     try:
         with transaction.atomic():
             obj = form.save(commit=False)
+            if not creating and isinstance(form, VersionedForm):
+                claim_version(obj, form.expected_version)
             if creating:
                 obj.save()
                 log_action(

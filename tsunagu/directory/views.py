@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.core.access import rule
+from tsunagu.core.concurrency import Conflict, VersionedForm, edit_page
 from tsunagu.core.params import FlagField, IdField, QueryForm, TextField
 from tsunagu.directory.access import get_entry_for_user
 from tsunagu.directory.entities import ENTITIES, get_entity
@@ -105,6 +106,7 @@ def entry_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 
 @rule("directory.edit")
+@edit_page("directory:edit", *(entity.model for entity in ENTITIES.values()))
 def entry_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     entity = get_entity(slug)
     obj = get_entry_for_user(request, entity, pk, write=True)
@@ -112,6 +114,9 @@ def entry_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             obj = save_entry(by=request.user, form=form)
+        except Conflict as error:
+            assert isinstance(form, VersionedForm)  # every directory form carries the version
+            form.show_conflict(error)
         except ValidationError as error:
             form.add_error(None, error)
         else:

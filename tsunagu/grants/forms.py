@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from tsunagu.core.concurrency import VersionedForm
 from tsunagu.grants.models import FundraisingDrive, FundraisingMethod, Grant, LineKind
 from tsunagu.grants.money import MoneyParseError, parse_yen
 from tsunagu.grants.services import LineInput, SourceInput
@@ -44,11 +45,9 @@ class MoneyField(forms.CharField):
             raise forms.ValidationError(str(error)) from error
 
 
-class VersionMixin(forms.Form):
-    """The grant's version when the form was opened: a later change by someone else is
-    caught by the service instead of being overwritten."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class VersionMixin(VersionedForm):
+    """The grant's version when the form was opened (required): a later change by
+    someone else is caught by the service instead of being overwritten."""
 
 
 class LineForm(forms.Form):
@@ -138,7 +137,7 @@ class SettlementForm(VersionMixin):
     settled_on = JapaneseDateField(label="精算日", help_text=DATE_HELP)
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(VersionedForm):
     cap = MoneyField(label="1地域社協あたりの上限額（円）", help_text=MONEY_HELP)
     note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -162,7 +161,7 @@ def source_formset(data: Any = None, *, initial: list[dict[str, Any]], rows: int
     return formset(data, initial=initial, prefix="sources")
 
 
-class FundraisingYearForm(forms.Form):
+class FundraisingYearForm(VersionedForm):
     """One amount field per drive × method; blank means no figure, absent means unchanged."""
 
     def __init__(

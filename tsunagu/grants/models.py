@@ -20,6 +20,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from tsunagu.core.concurrency import version_field
 from tsunagu.directory.models import DirectoryEntry, Region
 from tsunagu.lib.fiscal import fiscal_year_bounds, fiscal_year_label
 
@@ -75,6 +76,7 @@ class GrantProgramme(Retained):
     fiscal_year = models.PositiveIntegerField("年度", unique=True)
     cap = models.PositiveBigIntegerField("上限額（円）", default=DEFAULT_CAP)
     note = models.TextField("備考", blank=True)
+    version = version_field()
 
     objects = RetainedQuerySet.as_manager()
 
@@ -341,6 +343,25 @@ class FundraisingDrive(DirectoryEntry):
         constraints = [
             models.UniqueConstraint(fields=["name_key"], name="fundraising_drive_unique_name")
         ]
+
+
+class FundraisingYear(models.Model):
+    """The version of a year's grid of fundraising totals: the grid is edited on one form,
+    so it is claimed as one (tsunagu/core/concurrency.py)."""
+
+    fiscal_year = models.PositiveIntegerField("年度", unique=True)
+    version = version_field()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "年度の募金実績"
+        verbose_name_plural = "年度の募金実績"
+
+    def __str__(self) -> str:
+        return f"{fiscal_year_label(self.fiscal_year)}の募金実績"
 
 
 class FundraisingTotal(models.Model):

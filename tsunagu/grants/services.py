@@ -27,12 +27,14 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
+from tsunagu.core.concurrency import Conflict, claim_version
 from tsunagu.directory.models import Region
 from tsunagu.grants.models import (
     FundingSource,
     FundraisingDrive,
     FundraisingMethod,
     FundraisingTotal,
+    FundraisingYear,
     Grant,
     GrantLine,
     GrantProgramme,
@@ -51,14 +53,15 @@ from tsunagu.lib.textnorm import normalize
 SETTLED_MESSAGE = "精算済みの助成金は変更できません。記録は保存期限まで、このまま保存されます。"
 
 
-class GrantConflict(ValidationError):
+class GrantConflict(Conflict):
     """The grant changed after the user opened the form; nothing was saved."""
 
     def __init__(self, grant: Grant) -> None:
         who = grant.updated_by.display_name if grant.updated_by_id else "ほかの人"
         super().__init__(
-            f"この助成金は、画面を開いた後に{who}さんが更新しました（いまの状態：{grant.get_state_display()}）。"
-            "入力した内容は保存していません。最新の内容を確かめてから、必要ならもう一度入力してください。"
+            grant,
+            message=f"この助成金は、画面を開いた後に{who}さんが更新しました（いまの状態：{grant.get_state_display()}）。"
+            "入力した内容は保存していません。最新の内容を確かめてから、必要ならもう一度入力してください。",
         )
         self.grant = grant
 
@@ -134,7 +137,7 @@ def _lines(lines: Iterable[LineInput], *, kind_label: str) -> list[tuple[str, st
     return rows
 
 
-def _lock(grant: Grant, expected_version: int | None) -> Grant:
+def _lock(grant: Grant, expected_version: int) -> Grant:
     """The grant row, locked until the transaction ends, unless it may no longer change."""
     # Lock the bare row first, then read it with its relations. Locking a join instead
     # would let PostgreSQL recheck a concurrently updated row against the *old* joined
@@ -145,15 +148,17 @@ def _lock(grant: Grant, expected_version: int | None) -> Grant:
     ).get(pk=grant.pk)
     if current.is_settled:
         raise ValidationError(SETTLED_MESSAGE)
-    if expected_version is not None and current.version != expected_version:
-        raise GrantConflict(current)
+    try:
+        claim_version(current, expected_version)
+    except Conflict:
+        raise GrantConflict(current) from None
     return current
 
 
 def _save(grant: Grant, by: User, fields: list[str]) -> None:
-    grant.version += 1
+    """Save a grant taken by `_lock` (which raised its version)."""
     grant.updated_by = by
-    grant.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    grant.save(update_fields=[*fields, "updated_by", "updated_at"])
 
 
 def _money_changes(grant: Grant, fields: Sequence[str]) -> dict[str, Any]:
@@ -220,7 +225,7 @@ def update_application(
     *,
     by: User,
     grant: Grant,
-    expected_version: int | None,
+    expected_version: int,
     plan: str,
     applied_amount: int | str,
     expenses: Sequence[LineInput],
@@ -258,7 +263,7 @@ def decide_grant(
     *,
     by: User,
     grant: Grant,
-    expected_version: int | None,
+    expected_version: int,
     amount: int | str,
     decided_on: date | None = None,
     exception_reason: str = "",
@@ -321,7 +326,7 @@ def pay_grant(
     *,
     by: User,
     grant: Grant,
-    expected_version: int | None,
+    expected_version: int,
     amount: int | str,
     paid_on: date | None = None,
 ) -> Grant:
@@ -361,7 +366,7 @@ def report_expenses(
     *,
     by: User,
     grant: Grant,
-    expected_version: int | None,
+    expected_version: int,
     expenses: Sequence[LineInput],
     incomes: Sequence[LineInput] = (),
     reported_on: date | None = None,
@@ -417,7 +422,7 @@ def settle_grant(
     *,
     by: User,
     grant: Grant,
-    expected_version: int | None,
+    expected_version: int,
     returned_amount: int | str,
     settled_on: date | None = None,
 ) -> Grant:
@@ -585,8 +590,12 @@ def save_programme(
     cap: int | str,
     sources: Sequence[SourceInput],
     note: str = "",
+    expected_version: int | None = None,
 ) -> GrantProgramme:
-    """Create or change a year's grant programme: its cap and its funding sources."""
+    """Create or change a year's grant programme: its cap and its funding sources.
+
+    `expected_version`: the programme's version when the form was opened, None when the
+    year had none yet (then a programme saved meanwhile by someone else is a conflict)."""
     require(by, "grant.configure")
     _check_year(fiscal_year)
     cap = yen(cap, "上限額", minimum=1)
@@ -612,6 +621,9 @@ def save_programme(
             "財源": _sources_text(programme.sources.all()) if not created else "",
         }
         if not created:
+            if expected_version is None:
+                raise Conflict(programme)
+            claim_version(programme, expected_version)
             highest = (
                 programme.grants.exclude(decided_amount=None)
                 .filter(exception_reason="")
@@ -688,10 +700,13 @@ def save_fundraising_year(
     by: User,
     fiscal_year: int,
     amounts: Mapping[tuple[int, int], int | str | None],
+    expected_version: int | None = None,
 ) -> int:
     """Save a year's totals, keyed by (drive id, method id); None or blank removes one.
 
-    Returns the number of cells that changed."""
+    `expected_version`: the year's version when the form was opened, None when the year
+    had none yet (then a save by someone else meanwhile is a conflict). Returns the
+    number of cells that changed."""
     require(by, "fundraising.edit")
     _check_year(fiscal_year)
     drives = FundraisingDrive.objects.in_bulk()
@@ -709,6 +724,15 @@ def save_fundraising_year(
             clean[(drive_id, method_id)] = yen(value, f"{drive.name}・{method.name}")
     changes: dict[str, list[int | None]] = {}
     with transaction.atomic():
+        year, created = FundraisingYear.objects.select_for_update().get_or_create(
+            fiscal_year=fiscal_year, defaults={"updated_by": by}
+        )
+        if not created:
+            if expected_version is None:
+                raise Conflict(year, what=str(year))
+            claim_version(year, expected_version)
+            year.updated_by = by
+            year.save(update_fields=["updated_by", "updated_at"])
         existing = {
             (t.drive_id, t.method_id): t
             for t in FundraisingTotal.objects.select_for_update().filter(fiscal_year=fiscal_year)

@@ -14,6 +14,7 @@ from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.audit.descriptions import describe, describe_changes
 from tsunagu.audit.models import AuditEntry
 from tsunagu.core.access import can, refusal, rule
+from tsunagu.core.concurrency import Conflict, edit_page
 from tsunagu.core.params import FiscalYearField, QueryForm
 from tsunagu.directory.models import Region
 from tsunagu.grants import forms as grant_forms
@@ -24,6 +25,7 @@ from tsunagu.grants.models import (
     FundraisingDrive,
     FundraisingMethod,
     FundraisingTotal,
+    FundraisingYear,
     Grant,
     GrantProgramme,
     GrantState,
@@ -109,6 +111,7 @@ def summary_xlsx(request: AuthenticatedRequest, fy: int) -> HttpResponse:
 
 
 @rule("grant.configure")
+@edit_page("grants:programme", GrantProgramme)
 def programme_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     fiscal_year = _year_or_404(fy)
     programme = (
@@ -130,8 +133,11 @@ def programme_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     initial = {
         "cap": programme.cap if programme else 300_000,
         "note": programme.note if programme else "",
+        "version": programme.version if programme else None,
     }
     form = grant_forms.ProgrammeForm(request.POST or None, initial=initial)
+    if programme is None:
+        form.for_new_row()
     sources = grant_forms.source_formset(request.POST or None, initial=initial_sources)
     if request.method == "POST" and form.is_valid() and sources.is_valid():
         try:
@@ -141,6 +147,13 @@ def programme_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
                 cap=form.cleaned_data["cap"],
                 note=form.cleaned_data["note"],
                 sources=[s for f in sources.forms if (s := f.source()) is not None],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except Conflict as error:
+            stored = GrantProgramme.objects.get(fiscal_year=fiscal_year)
+            form.show_conflict(
+                error,
+                stored=grant_forms.ProgrammeForm(initial={"cap": stored.cap, "note": stored.note}),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -186,6 +199,7 @@ def apply(request: AuthenticatedRequest, fy: int, region: int) -> HttpResponse:
         return redirect(existing)
     data = request.POST if request.method == "POST" else None  # an empty POST is bound too
     form = grant_forms.ApplicationForm(data, initial={"applied_on": timezone.localdate()})
+    form.for_new_row()
     expenses = grant_forms.line_formset("expenses", data, rows=grant_forms.EXPENSE_ROWS)
     incomes = grant_forms.line_formset("incomes", data, rows=grant_forms.INCOME_ROWS)
     if request.method == "POST" and _all_valid(
@@ -221,7 +235,22 @@ def apply(request: AuthenticatedRequest, fy: int, region: int) -> HttpResponse:
     )
 
 
+def _application_form(grant: Grant, data: Any = None) -> grant_forms.ApplicationForm:
+    form = grant_forms.ApplicationForm(
+        data,
+        initial={
+            "plan": grant.plan,
+            "applied_amount": grant.applied_amount,
+            "applied_on": grant.applied_on,
+            "version": grant.version,
+        },
+    )
+    form.fields["applied_on"].disabled = True
+    return form
+
+
 @rule("grant.edit")
+@edit_page("grants:application_edit", Grant)
 def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = get_grant_for_user(request, pk, write=True)
     if grant.state != GrantState.APPLIED:
@@ -233,16 +262,7 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         return redirect(grant)
     data = request.POST if request.method == "POST" else None
-    form = grant_forms.ApplicationForm(
-        data,
-        initial={
-            "plan": grant.plan,
-            "applied_amount": grant.applied_amount,
-            "applied_on": grant.applied_on,
-            "version": grant.version,
-        },
-    )
-    form.fields["applied_on"].disabled = True
+    form = _application_form(grant, data)
     expenses = grant_forms.line_formset(
         "expenses",
         data,
@@ -269,8 +289,7 @@ def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 incomes=grant_forms.lines_of(incomes),
             )
         except GrantConflict as error:
-            messages.error(request, error.messages[0])
-            return redirect(grant)
+            form.show_conflict(error, stored=_application_form(error.grant))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -605,7 +624,16 @@ def _fall_text(trend: Any) -> str:
     return f"{method}は{year_label}に前年度比 －{-ratio}% と、この期間でもっとも大きく減りました。"
 
 
+def _fundraising_initial(fiscal_year: int) -> dict[str, Any]:
+    year = FundraisingYear.objects.filter(fiscal_year=fiscal_year).first()
+    totals = FundraisingTotal.objects.filter(fiscal_year=fiscal_year)
+    initial: dict[str, Any] = {f"a_{t.drive_id}_{t.method_id}": t.amount for t in totals}
+    initial["version"] = year.version if year else None
+    return initial
+
+
 @rule("fundraising.edit")
+@edit_page("grants:fundraising_edit", FundraisingYear)
 def fundraising_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     fiscal_year = _year_or_404(fy)
     drives = list(FundraisingDrive.objects.all())
@@ -615,19 +643,30 @@ def fundraising_edit(request: AuthenticatedRequest, fy: int) -> HttpResponse:
     # Inactive drives and methods keep their place in a year that has figures for them.
     drives = [d for d in drives if d.active or any(k[0] == d.pk for k in present)]
     methods = [m for m in methods if m.active or any(k[1] == m.pk for k in present)]
-    initial = {f"a_{t.drive_id}_{t.method_id}": t.amount for t in totals}
-    # Bound on every POST, even one without fields: it then saves nothing ("no change").
+    year = FundraisingYear.objects.filter(fiscal_year=fiscal_year).first()
+    # Bound on every POST, even one without fields: it then saves nothing ("no change"),
+    # or is refused for want of its version.
     form = grant_forms.FundraisingYearForm(
         request.POST if request.method == "POST" else None,
-        initial=initial,
+        initial=_fundraising_initial(fiscal_year),
         drives=drives,
         methods=methods,
     )
+    if year is None:
+        form.for_new_row()
     if request.method == "POST" and form.is_valid():
         try:
             changed = save_fundraising_year(
-                by=request.user, fiscal_year=fiscal_year, amounts=form.amounts()
+                by=request.user,
+                fiscal_year=fiscal_year,
+                amounts=form.amounts(),
+                expected_version=form.cleaned_data.get("version"),
             )
+        except Conflict as error:
+            stored = grant_forms.FundraisingYearForm(
+                initial=_fundraising_initial(fiscal_year), drives=drives, methods=methods
+            )
+            form.show_conflict(error, stored=stored)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from tsunagu.core.concurrency import VersionedForm
 from tsunagu.directory.forms import FiscalYearField
 from tsunagu.directory.models import Region
 from tsunagu.plans.models import (
@@ -30,7 +31,7 @@ from tsunagu.plans.services import (
 YEAR_HELP = "例：2019、令和元年度、R1"
 
 
-class PlanForm(forms.Form):
+class PlanForm(VersionedForm):
     region = forms.ModelChoiceField(
         label="地域社協", queryset=Region.objects.none(), empty_label="選んでください"
     )
@@ -54,7 +55,6 @@ class PlanForm(forms.Form):
         initial=DEFAULT_HEADING,
         help_text="計画書での見出し（例：今後の取り組み、テーマと取り組み）",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, plan: Plan | None = None, **kwargs: Any) -> None:
         if plan is not None:
@@ -75,7 +75,9 @@ class PlanForm(forms.Form):
         assert isinstance(region, forms.ModelChoiceField)
         current = Q(pk=plan.region_id) if plan is not None else Q()
         region.queryset = Region.objects.filter(Q(active=True) | current)
-        if plan is not None:
+        if plan is None:
+            self.for_new_row()
+        else:
             # A plan stays with its council: its records are linked to it.
             region.disabled = True
 
@@ -280,6 +282,6 @@ class ImportForm(forms.Form):
     )
 
 
-class TargetForm(forms.Form):
+class TargetForm(VersionedForm):
     name = forms.CharField(label="名称", max_length=60)
     order = forms.IntegerField(label="表示順", min_value=0, initial=0)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tsunagu.core.concurrency import version_field
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.lib.textnorm import normalize, normalize_newlines
@@ -36,6 +37,7 @@ class PlanTarget(models.Model):
     name_key = models.CharField(max_length=60, editable=False, unique=True)
     order = models.PositiveIntegerField("表示順", default=0)
     active = models.BooleanField("有効", default=True)
+    version = version_field()
 
     class Meta:
         verbose_name = "計画の対象"

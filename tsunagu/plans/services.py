@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
+from tsunagu.core.concurrency import Conflict, claim_version
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.lib.textnorm import normalize
@@ -68,14 +68,15 @@ class PlanData:
     initiatives_heading: str = DEFAULT_HEADING
 
 
-class EditConflict(ValidationError):
+class EditConflict(Conflict):
     """Someone else saved the plan since this user opened it."""
 
     def __init__(self, plan: Plan) -> None:
         who = plan.updated_by.display_name if plan.updated_by else "別の職員"
         super().__init__(
-            f"この計画は、あなたが開いた後に{who}さんが保存しました。上書きしないよう保存を止めました。"
-            "計画を開き直して、もう一度入力してください。"
+            plan,
+            message=f"この計画は、あなたが開いた後に{who}さんが保存しました。上書きしないよう保存を止めました。"
+            "計画を開き直して、もう一度入力してください。",
         )
 
 
@@ -277,14 +278,15 @@ def update_plan(*, by: User, plan: Plan, data: PlanData, expected_version: int) 
         with transaction.atomic():
             Region.objects.select_for_update().get(pk=plan.region_id)
             current = Plan.objects.select_for_update().get(pk=plan.pk)
-            if current.version != expected_version:
-                raise EditConflict(current)
+            try:
+                claim_version(current, expected_version)
+            except Conflict:
+                raise EditConflict(current) from None
             _check_period_locked(data, current)
             before = snapshot(current)
             current.start_year, current.end_year = data.start_year, data.end_year
             current.layout = data.layout
             current.initiatives_heading = data.initiatives_heading.strip()
-            current.version = F("version") + 1
             current.updated_by = by
             current.save(
                 update_fields=[
@@ -292,7 +294,6 @@ def update_plan(*, by: User, plan: Plan, data: PlanData, expected_version: int) 
                     "end_year",
                     "layout",
                     "initiatives_heading",
-                    "version",
                     "updated_by",
                     "updated_at",
                 ]
@@ -501,7 +502,15 @@ DEFAULT_TARGETS = [
 ]
 
 
-def save_target(*, by: User, target: PlanTarget | None, name: str, order: int) -> PlanTarget:
+def save_target(
+    *,
+    by: User,
+    target: PlanTarget | None,
+    name: str,
+    order: int,
+    expected_version: int | None = None,
+) -> PlanTarget:
+    """Add a target (`target=None`) or change one (`expected_version` required)."""
     require(by, "plan.edit")
     name = name.strip()
     if not name:
@@ -520,6 +529,9 @@ def save_target(*, by: User, target: PlanTarget | None, name: str, order: int) -
                     by=by, action="plans.target.created", target=target, changes={"name": name}
                 )
                 return target
+            if expected_version is None:
+                raise TypeError("changing a target needs the expected_version")
+            claim_version(target, expected_version)
             before = {"name": target.name, "order": target.order}
             target.name, target.order = name, order
             changed = [f for f in ("name", "order") if before[f] != getattr(target, f)]

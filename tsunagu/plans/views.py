@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.core.access import rule
+from tsunagu.core.concurrency import Conflict, edit_page
 from tsunagu.core.params import FiscalYearField, FlagField, IdField, QueryForm
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import (
@@ -97,7 +98,10 @@ def year_param(request: HttpRequest, default: int) -> int:
 
 
 def _form_errors(form: PlanForm, error: ValidationError) -> None:
-    if isinstance(error, EditConflict) or not hasattr(error, "error_dict"):
+    if isinstance(error, EditConflict):
+        form.show_conflict(error, stored=PlanForm(plan=error.current))  # type: ignore[arg-type]
+        return
+    if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for name, errors in error.message_dict.items():
@@ -191,6 +195,7 @@ def plan_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("plan.edit")
+@edit_page("plans:edit", Plan)
 def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, write=True)
     form, goals, initiatives = _plan_forms(request, plan)
@@ -202,7 +207,7 @@ def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 plan=plan,
                 data=plan_data(form, goals, initiatives),
-                expected_version=form.cleaned_data.get("version") or plan.version,
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             _form_errors(form, error)
@@ -453,6 +458,7 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
 def target_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = TargetForm(request.POST or None)
+    form.for_new_row()
     if request.method == "POST" and form.is_valid():
         try:
             target = save_target(
@@ -477,10 +483,15 @@ def target_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _target_initial(target: PlanTarget) -> dict[str, Any]:
+    return {"name": target.name, "order": target.order, "version": target.version}
+
+
 @rule("plan.edit")
+@edit_page("plans:target_edit", PlanTarget)
 def target_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_target_for_user(request, pk, write=True)
-    form = TargetForm(request.POST or None, initial={"name": target.name, "order": target.order})
+    form = TargetForm(request.POST or None, initial=_target_initial(target))
     if request.method == "POST" and form.is_valid():
         try:
             save_target(
@@ -488,7 +499,11 @@ def target_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 target=target,
                 name=form.cleaned_data["name"],
                 order=form.cleaned_data["order"],
+                expected_version=form.expected_version,
             )
+        except Conflict as error:
+            stored = PlanTarget.objects.get(pk=target.pk)
+            form.show_conflict(error, stored=TargetForm(initial=_target_initial(stored)))
         except ValidationError as error:
             form.add_error("name", error.message_dict.get("name", error.messages))
         else:

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 
+from tsunagu.core.concurrency import VersionedForm
 from tsunagu.directory.forms import FiscalYearField
 from tsunagu.records.category_services import NAME_MAX_LENGTH, EntrySpec, Term
 from tsunagu.records.models import ConsulterType
@@ -175,7 +176,7 @@ class MergeForm(forms.Form):
         ]
 
 
-class ConsulterTypeForm(forms.ModelForm):
+class ConsulterTypeForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = ConsulterType
         fields = ["name", "report_title", "order", "report_style", "active"]

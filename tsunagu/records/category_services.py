@@ -19,6 +19,7 @@ from django.db.models import Count, QuerySet
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
+from tsunagu.core.concurrency import claim_version
 from tsunagu.lib.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.lineage import TermSpec, lineage_label, lineage_problems, shapes
@@ -759,10 +760,15 @@ CONSULTER_TYPE_FIELDS = ("name", "report_title", "order", "report_style", "activ
 
 
 def save_consulter_type(
-    *, by: User, consulter_type: ConsulterType | None, values: dict[str, Any]
+    *,
+    by: User,
+    consulter_type: ConsulterType | None,
+    values: dict[str, Any],
+    expected_version: int | None = None,
 ) -> ConsulterType:
-    """Create a consulter type (None) or change one. A type that has categories cannot
-    become total-only: its categories would silently drop out of the report."""
+    """Create a consulter type (None) or change one (`expected_version` required). A type
+    that has categories cannot become total-only: its categories would silently drop out
+    of the report."""
     require(by, "category.edit")
     name = str(values["name"]).strip()
     others = ConsulterType.objects.all()
@@ -784,6 +790,9 @@ def save_consulter_type(
                     changes={f: values[f] for f in CONSULTER_TYPE_FIELDS},
                 )
                 return consulter_type
+            if expected_version is None:
+                raise TypeError("changing a consulter type needs the expected_version")
+            claim_version(consulter_type, expected_version)
             changed = [f for f in CONSULTER_TYPE_FIELDS if getattr(consulter_type, f) != values[f]]
             if not changed:
                 return consulter_type

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tsunagu.core.access import rule
+from tsunagu.core.concurrency import Conflict, edit_page
 from tsunagu.core.params import QueryForm, parse_id
 from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
@@ -327,6 +328,7 @@ def type_create(request: HttpRequest) -> HttpResponse:
 
 
 @rule("category.edit")
+@edit_page("categories:type_edit", ConsulterType)
 def type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _type_form(request, get_consulter_type_for_user(request, pk, write=True))
 
@@ -342,7 +344,10 @@ def _type_form(request: HttpRequest, consulter_type: ConsulterType | None) -> Ht
                 if consulter_type
                 else None,
                 values=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version"),
             )
+        except Conflict as error:
+            form.show_conflict(error)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, writers
+from tsunagu.core.concurrency import VersionedForm
 from tsunagu.core.params import parse_id
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.lib.fiscal import DateParseError, fiscal_year_label, parse_date
@@ -242,7 +243,7 @@ class CategoryChoices:
         ]
 
 
-class RecordForm(SharedFieldsMixin, ConsultationFieldsMixin):
+class RecordForm(VersionedForm, SharedFieldsMixin, ConsultationFieldsMixin):
     """One record on one screen (quick entry and edit)."""
 
     activity_kind = forms.ModelChoiceField(
@@ -258,7 +259,6 @@ class RecordForm(SharedFieldsMixin, ConsultationFieldsMixin):
         label="所要時間（分）", required=False, min_value=0, max_value=24 * 60
     )
     initiated = forms.BooleanField(label="社協からの働きかけ", required=False)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     field_order = [
         "date",

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tsunagu.core.concurrency import version_field
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.lib.fields import with_derived_fields
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
@@ -41,6 +42,7 @@ class ConsulterType(models.Model):
         "報告書での示し方", max_length=10, choices=ReportStyle.choices, default=ReportStyle.RANKED
     )
     active = models.BooleanField("有効", default=True)
+    version = version_field()
 
     class Meta:
         verbose_name = "相談者区分"

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
+from tsunagu.core.concurrency import Conflict, claim_version
 from tsunagu.directory.models import Agency
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.records.models import (
@@ -57,18 +57,19 @@ class RecordData:
     agencies: list[tuple[Agency, str]] = field(default_factory=list)  # (agency, AgencyAction)
 
 
-class EditConflict(ValidationError):
+class EditConflict(Conflict):
     """Someone else saved the record since this user opened it."""
 
     def __init__(self, record: SupportRecord, changes: list[tuple[str, str, str]]) -> None:
         who = record.updated_by.display_name if record.updated_by else "別の職員"
         when = timezone.localtime(record.updated_at).strftime("%Y-%m-%d %H:%M")
         super().__init__(
-            f"この記録は、あなたが開いた後に{who}さんが保存しました（{when}）。"
-            "上書きしないよう保存を止めました。下の違いを確認して、もう一度入力してください。"
+            record,
+            changes,
+            message=f"この記録は、あなたが開いた後に{who}さんが保存しました（{when}）。"
+            "上書きしないよう保存を止めました。下の違いを確認して、もう一度入力してください。",
         )
         self.record = record
-        self.changes = changes
 
 
 ALREADY_SAVED = "この記録はすでに保存されています。"
@@ -237,23 +238,24 @@ def update_record(
                 "この記録は削除されています。ごみ箱から戻してから編集してください。"
             )
         before = _snapshot(current)
-        if current.version != expected_version:
+        try:
+            claim_version(current, expected_version)
+        except Conflict:
             proposed = {n: data.values.get(n, before[n]) for n in SCALAR_FIELDS}
             proposed["categories"] = sorted(c.name for c in data.categories)
             proposed["agencies"] = sorted(
                 f"{a.name}（{AgencyAction(act or AgencyAction.LIAISON).label}）"
                 for a, act in data.agencies
             )
-            raise EditConflict(current, describe_differences(before, proposed))
+            raise EditConflict(current, describe_differences(before, proposed)) from None
         # Fields the caller did not give keep their value.
         changed = [
             n for n in SCALAR_FIELDS if n in data.values and getattr(current, n) != data.values[n]
         ]
         for name in changed:
             setattr(current, name, data.values[name])
-        current.version = F("version") + 1
         current.updated_by = by
-        current.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
+        current.save(update_fields=[*changed, "updated_by", "updated_at"])
         _set_relations(current, data)
         current.refresh_from_db()
         after = _snapshot(current)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, refusal, rule
+from tsunagu.core.concurrency import edit_page
 from tsunagu.core.params import QueryForm, TextField
 from tsunagu.directory.models import ActivityGroup, Agency, Region
 from tsunagu.lib.fiscal import (
@@ -81,6 +82,7 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
     already_saved = None
     if request.method == "POST":
         form = RecordForm(request.POST, fiscal_year=_fiscal_year_from(request.POST.get("date")))
+        form.for_new_row()
         # Sent again (Back, then 保存): said before the form is judged, whatever it holds now.
         already_saved = find_saved_entry(request.POST.get("entry_token", ""))
         if already_saved is None and form.is_valid():
@@ -158,6 +160,7 @@ def record_choices(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("record.edit")
+@edit_page("records:edit", SupportRecord)
 def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, write=True)
     user: User = request.user
@@ -174,11 +177,11 @@ def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     by=user,
                     record=record,
                     data=form.record_data(),
-                    expected_version=form.cleaned_data["version"] or 0,
+                    expected_version=form.expected_version,
                 )
             except EditConflict as error:
                 conflict = error
-                form.add_error(None, error)
+                form.show_conflict(error)
             except ValidationError as error:
                 form.add_error(None, error)
             else:

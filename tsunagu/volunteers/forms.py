@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from tsunagu.core.concurrency import VersionedForm
 from tsunagu.directory.models import ActivityGroup, Region, Zone
 from tsunagu.lib.fiscal import (
     FiscalParseError,
@@ -144,7 +145,7 @@ def _birth_year(text: str) -> int | None:
         ) from error
 
 
-class VolunteerForm(AvailabilityMixin, forms.Form):
+class VolunteerForm(VersionedForm, AvailabilityMixin, forms.Form):
     kind = forms.ChoiceField(
         label="区分", choices=VolunteerKind.choices, widget=forms.RadioSelect, initial="person"
     )
@@ -213,6 +214,7 @@ class VolunteerForm(AvailabilityMixin, forms.Form):
         self._limit("regions", Region.objects.active().select_related("zone"))
         self._limit("zones", Zone.objects.active())
         if creating:
+            self.for_new_row()
             record = self.fields["record"]
             assert isinstance(record, forms.ModelChoiceField)
             ids = [
@@ -309,6 +311,7 @@ def volunteer_initial(volunteer: Volunteer) -> dict[str, Any]:
         "active": volunteer.active,
         "registered_on": volunteer.registered_on.isoformat(),
         "note": volunteer.note,
+        "version": volunteer.version,
     }
 
 
@@ -345,7 +348,7 @@ class InsuranceForm(forms.Form):
             raise forms.ValidationError(str(error)) from error
 
 
-class OfferForm(forms.Form):
+class OfferForm(VersionedForm):
     offered_on = JapaneseDateField(label="受付日", help_text=DATE_HELP)
     item = forms.CharField(label="品物", max_length=200, help_text="例：未使用のタオル、車いす")
     quantity = forms.CharField(label="数量", max_length=100, required=False, help_text="例：2箱")
@@ -399,6 +402,7 @@ class OfferForm(forms.Form):
         assert isinstance(group, forms.ModelChoiceField)
         group.queryset = ActivityGroup.objects.active().select_related("kind")
         if creating:
+            self.for_new_row()
             record = self.fields["record"]
             assert isinstance(record, forms.ModelChoiceField)
             ids = [r.pk for r in linkable_records(DONATION_CATEGORY, related_name="donation_offer")]
@@ -431,7 +435,7 @@ class OfferForm(forms.Form):
         }
 
 
-class HelpRequestForm(AvailabilityMixin, forms.Form):
+class HelpRequestForm(VersionedForm, AvailabilityMixin, forms.Form):
     group = forms.ModelChoiceField(label="活動団体", queryset=ActivityGroup.objects.none())
     requested_on = JapaneseDateField(label="受付日", help_text=DATE_HELP)
     title = forms.CharField(

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from tsunagu.core.concurrency import version_field
 from tsunagu.directory.models import ActivityGroup, DirectoryEntry, Region, Zone
 from tsunagu.lib.fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
 from tsunagu.lib.textnorm import normalize
@@ -120,6 +121,7 @@ class Volunteer(models.Model):
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    version = version_field()
 
     objects = VolunteerQuerySet.as_manager()
 
@@ -315,6 +317,7 @@ class DonationOffer(models.Model):
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    version = version_field()
 
     objects = DonationOfferQuerySet.as_manager()
 
@@ -387,6 +390,7 @@ class HelpRequest(models.Model):
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    version = version_field()
 
     objects = HelpRequestQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.services import diff as _diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
+from tsunagu.core.concurrency import claim_version
 from tsunagu.directory.models import Region, Zone
 from tsunagu.lib.fiscal import (
     fiscal_year_bounds,
@@ -260,6 +261,7 @@ def update_volunteer(
     data: VolunteerData,
     allow_duplicate: bool = False,
     today: date | None = None,
+    expected_version: int,
 ) -> Volunteer:
     require(by, "volunteer.edit", volunteer)
     today = _today(today)
@@ -290,6 +292,7 @@ def update_volunteer(
         )
     with transaction.atomic():
         current = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+        claim_version(current, expected_version)
         before = _volunteer_snapshot(current)
         changed = [n for n in VOLUNTEER_FIELDS if n in values and getattr(current, n) != values[n]]
         for name in changed:
@@ -473,7 +476,12 @@ def record_offer(
 
 
 def update_offer(
-    *, by: User, offer: DonationOffer, values: dict[str, Any], today: date | None = None
+    *,
+    by: User,
+    offer: DonationOffer,
+    values: dict[str, Any],
+    today: date | None = None,
+    expected_version: int,
 ) -> DonationOffer:
     require(by, "offer.edit", offer)
     today = _today(today)
@@ -493,6 +501,7 @@ def update_offer(
         )
     with transaction.atomic():
         current = DonationOffer.objects.select_for_update().get(pk=offer.pk)
+        claim_version(current, expected_version)
         before = _snapshot(current, OFFER_FIELDS)
         changed = [n for n in OFFER_FIELDS if n in values and getattr(current, n) != values[n]]
         for name in changed:
@@ -534,8 +543,10 @@ def save_help_request(
     values: dict[str, Any],
     skills: list[Skill],
     help_request: HelpRequest | None = None,
+    expected_version: int | None = None,
 ) -> HelpRequest:
-    """Create a group's request for helpers, or change one."""
+    """Create a group's request for helpers, or change one (`expected_version`: the
+    version the edit form was opened on, required for a change)."""
     require(by, "help_request.edit", help_request)
     check_request(values)
     with transaction.atomic():
@@ -549,7 +560,10 @@ def save_help_request(
                 changes=_request_snapshot(help_request),
             )
             return help_request
+        if expected_version is None:
+            raise TypeError("changing a help request needs the expected_version")
         current = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
+        claim_version(current, expected_version)
         before = _request_snapshot(current)
         changed = [n for n in REQUEST_FIELDS if n in values and getattr(current, n) != values[n]]
         for name in changed:

@@ -14,6 +14,7 @@ from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import can, rule
+from tsunagu.core.concurrency import Conflict, edit_page
 from tsunagu.core.params import ChoiceField, FiscalYearField, IdField, QueryForm
 from tsunagu.directory.models import Region, Zone
 from tsunagu.lib.fiscal import (
@@ -235,6 +236,7 @@ def volunteer_new(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("volunteer.edit")
+@edit_page("volunteers:volunteer_edit", Volunteer)
 def volunteer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     volunteer = get_volunteer_for_user(request, pk, write=True)
     duplicates: list[Volunteer] = []
@@ -247,6 +249,12 @@ def volunteer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     volunteer=volunteer,
                     data=form.volunteer_data(),
                     allow_duplicate=form.cleaned_data.get("allow_duplicate", False),
+                    expected_version=form.expected_version,
+                )
+            except Conflict as error:
+                stored = Volunteer.objects.get(pk=volunteer.pk)
+                form.show_conflict(
+                    error, stored=VolunteerForm(initial=volunteer_initial(stored), creating=False)
                 )
             except DuplicateVolunteer as warning:
                 duplicates = warning.duplicates
@@ -466,29 +474,44 @@ def offer_new(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("offer.edit")
+@edit_page("volunteers:offer_edit", DonationOffer)
 def offer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     offer = get_offer_for_user(request, pk, write=True)
     if request.method == "POST":
         form = OfferForm(request.POST, creating=False)
         if form.is_valid():
             try:
-                update_offer(by=request.user, offer=offer, values=form.offer_values())
+                update_offer(
+                    by=request.user,
+                    offer=offer,
+                    values=form.offer_values(),
+                    expected_version=form.expected_version,
+                )
+            except Conflict as error:
+                stored = DonationOffer.objects.get(pk=offer.pk)
+                form.show_conflict(
+                    error, stored=OfferForm(initial=_offer_initial(stored), creating=False)
+                )
             except ValidationError as error:
                 _add_errors(form, error)
             else:
                 messages.success(request, "申し出の内容を保存しました。")
                 return redirect("volunteers:offer", pk=offer.pk)
     else:
-        initial = {
-            name: getattr(offer, name)
-            for name in OfferForm.base_fields
-            if name not in ("place", "record") and hasattr(offer, name)
-        }
-        initial["recipient_group"] = offer.recipient_group_id
-        for name in ("offered_on", "given_on"):
-            initial[name] = initial[name].isoformat() if initial.get(name) else ""
-        form = OfferForm(initial=initial, creating=False)
+        form = OfferForm(initial=_offer_initial(offer), creating=False)
     return _offer_form_page(request, form, title="申し出の変更", offer=offer)
+
+
+def _offer_initial(offer: DonationOffer) -> dict[str, Any]:
+    initial = {
+        name: getattr(offer, name)
+        for name in OfferForm.base_fields
+        if name not in ("place", "record") and hasattr(offer, name)
+    }
+    initial["recipient_group"] = offer.recipient_group_id
+    for name in ("offered_on", "given_on"):
+        initial[name] = initial[name].isoformat() if initial.get(name) else ""
+    return initial
 
 
 @rule("offer.view")
@@ -549,6 +572,7 @@ def _request_form_page(
 def request_new(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         form = HelpRequestForm(request.POST)
+        form.for_new_row()
         if form.is_valid():
             try:
                 help_request = save_help_request(
@@ -575,6 +599,7 @@ def request_new(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("help_request.edit")
+@edit_page("volunteers:request_edit", HelpRequest)
 def request_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     help_request = get_request_for_user(request, pk, write=True)
     if request.method == "POST":
@@ -586,30 +611,37 @@ def request_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     values=form.request_values(),
                     skills=list(form.cleaned_data.get("skills") or []),
                     help_request=help_request,
+                    expected_version=form.expected_version,
                 )
+            except Conflict as error:
+                stored = HelpRequest.objects.get(pk=help_request.pk)
+                form.show_conflict(error, stored=HelpRequestForm(initial=_request_initial(stored)))
             except ValidationError as error:
                 _add_errors(form, error)
             else:
                 messages.success(request, "募集の内容を保存しました。")
                 return redirect("volunteers:request", pk=help_request.pk)
     else:
-        form = HelpRequestForm(
-            initial={
-                "group": help_request.group_id,
-                "requested_on": help_request.requested_on.isoformat(),
-                "title": help_request.title,
-                "description": help_request.description,
-                "skills": [s.pk for s in help_request.skills.all()],
-                "schedule": help_request.schedule,
-                "slots": slot_values(help_request.slots),
-                "starts_on": help_request.starts_on.isoformat() if help_request.starts_on else "",
-                "ends_on": help_request.ends_on.isoformat() if help_request.ends_on else "",
-                "place": help_request.place,
-                "people_needed": help_request.people_needed,
-                "status": help_request.status,
-            }
-        )
+        form = HelpRequestForm(initial=_request_initial(help_request))
     return _request_form_page(request, form, title="募集の変更", help_request=help_request)
+
+
+def _request_initial(help_request: HelpRequest) -> dict[str, Any]:
+    return {
+        "group": help_request.group_id,
+        "requested_on": help_request.requested_on.isoformat(),
+        "title": help_request.title,
+        "description": help_request.description,
+        "skills": [s.pk for s in help_request.skills.all()],
+        "schedule": help_request.schedule,
+        "slots": slot_values(help_request.slots),
+        "starts_on": help_request.starts_on.isoformat() if help_request.starts_on else "",
+        "ends_on": help_request.ends_on.isoformat() if help_request.ends_on else "",
+        "place": help_request.place,
+        "people_needed": help_request.people_needed,
+        "status": help_request.status,
+        "version": help_request.version,
+    }
 
 
 @rule("help_request.view")
