@@ -58,7 +58,10 @@ World = SimpleNamespace
 Value = Callable[[World, Any], Any]
 
 # Set by the system, or by another service than the edit (which writes its own row).
-SYSTEM = {"created_by": "登録者は作成時に決まります。"}
+SYSTEM = {
+    "created_by": "登録者は作成時に決まります。",
+    "version": "版は保存のたびに進みます（二重保存の防止、core/concurrency.py）。",
+}
 
 
 @dataclass
@@ -111,6 +114,7 @@ def edit_case(world: World, case: Any, new: dict[str, Any]) -> None:
         staff=list(case.staff.all()),
         not_duplicate=True,
         today=world.today,
+        expected_version=case.version,
     )
 
 
@@ -157,6 +161,7 @@ def edit_volunteer(world: World, volunteer: Any, new: dict[str, Any]) -> None:
         data=VolunteerData(values={**values, **new}),
         allow_duplicate=True,
         today=TODAY,
+        expected_version=volunteer.version,
     )
 
 
@@ -183,7 +188,9 @@ def make_offer(world: World) -> Any:
 
 
 def edit_offer(world: World, offer: Any, new: dict[str, Any]) -> None:
-    update_offer(by=world.staff, offer=offer, values=new, today=TODAY)
+    update_offer(
+        by=world.staff, offer=offer, values=new, today=TODAY, expected_version=offer.version
+    )
 
 
 OFFER = Editor(
@@ -221,6 +228,7 @@ def edit_request(world: World, help_request: Any, new: dict[str, Any]) -> None:
         values={**values, **new},
         skills=list(help_request.skills.all()),
         help_request=help_request,
+        expected_version=help_request.version,
     )
 
 
@@ -307,6 +315,7 @@ def directory_editor(
         data = model_to_dict(entry, fields=list(form_class._meta.fields))
         for name, value in new.items():
             data[name] = value.pk if isinstance(value, models.Model) else value
+        data["version"] = entry.version  # as the edit page carries it
         form = form_class(data={k: v for k, v in data.items() if v is not None}, instance=entry)
         assert form.is_valid(), form.errors
         save_entry(by=world.admin, form=form)
@@ -315,7 +324,10 @@ def directory_editor(
         action="directory.entry.updated",
         make=make,
         edit=edit,
-        not_edited={"active": "有効・無効は set_entry_active が変え、別の行を残します。"},
+        not_edited={
+            "version": SYSTEM["version"],
+            "active": "有効・無効は set_entry_active が変え、別の行を残します。",
+        },
         **extra,
     )
 
@@ -426,6 +438,7 @@ GRANT = Editor(
     # The amount applied for may not exceed the budget's expenses.
     values={"applied_amount": lambda w, old: old - 1},
     not_edited={
+        "version": SYSTEM["version"],
         "programme": "助成の年度は申請時に決まります。",
         "region": "地域社協は申請時に決まります。",
         "applied_on": "申請日は申請時に決まります。",

@@ -29,4 +29,5 @@ AUDITED = {
 UNAUDITED = {
     "grants.fundingsource": "助成の年度の一部として、その年度の履歴に残ります。",
     "grants.grantline": "予算の行として、助成金の履歴に残ります。",
+    "grants.fundraisingyear": "募金実績の年度の版だけを持ち、金額の変更は募金実績の履歴に残ります。",
 }

@@ -11,4 +11,5 @@ AUDITED = {
 UNAUDITED = {
     "records.importbatch": "取り込みとして、取り込みの操作の履歴に残ります。",
     "records.recordagency": "支援記録の一部として、支援記録の履歴に残ります。",
+    "records.savedentry": "二重保存を防ぐ合い言葉だけを持ち、記録の作成は支援記録の履歴に残ります。",
 }
