@@ -72,3 +72,13 @@ def module_world(
         world = build_world()
         yield world, tokens_for(world)
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_counters() -> Iterator[None]:
+    """Rate counters live in the cache, keyed by the token's id; a rolled-back test's
+    token id comes back in the next test, which must not inherit its calls."""
+    from django.core.cache import cache
+
+    yield
+    cache.clear()

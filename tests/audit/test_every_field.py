@@ -438,7 +438,6 @@ GRANT = Editor(
     # The amount applied for may not exceed the budget's expenses.
     values={"applied_amount": lambda w, old: old - 1},
     not_edited={
-        "version": SYSTEM["version"],
         "programme": "助成の年度は申請時に決まります。",
         "region": "地域社協は申請時に決まります。",
         "applied_on": "申請日は申請時に決まります。",
