@@ -23,15 +23,17 @@ from tsunagu.core.concurrency import EDIT_PAGES, VersionedForm
 from tsunagu.directory.entities import ENTITIES
 from tsunagu.directory.models import MunicipalityProfile
 from tsunagu.grants.models import FundraisingTotal, FundraisingYear, GrantProgramme
+from tsunagu.plans.models import InitiativeStatus, PlanYear, Status
+from tsunagu.plans.services import set_initiative_status
 
 # Pages that edit rows but are guarded otherwise, or not yet: each one is a known gap
 # or a different guard, named so that a new edit page cannot slip in unnoticed.
 NOT_VERSIONED = {
     "categories:edit": "a year's whole list, guarded by its fingerprint (list_digest)",
-    "plans:status": "a year's statuses of every initiative: not versioned yet",
 }
 
 CELL = "the first amount of the grid"
+NOTE_CELL = "the first initiative's progress note"
 
 # What each declared page is tried with: the form field typed into, which is also the
 # model attribute that must keep the first person's value.
@@ -50,6 +52,7 @@ PROBES = {
     "accounts:edit": "last_name",
     "categories:type_edit": "report_title",
     "grants:fundraising_edit": CELL,
+    "plans:status": NOTE_CELL,
 }
 
 FIRST, SECOND = "先に保存した内容", "あとから保存した内容"
@@ -199,6 +202,15 @@ def _subject(w: World, name: str, slug: str) -> tuple[models.Model, str]:
     if name == "grants:fundraising_edit":
         row, _ = FundraisingYear.objects.get_or_create(fiscal_year=w.fiscal_year)
         return row, reverse(name, kwargs={"fy": w.fiscal_year})
+    if name == "plans:status":
+        plan, year = w["plan"], w.fiscal_year
+        initiative = plan.initiatives.order_by("order", "pk").first()
+        assert initiative is not None, "the world's plan has no initiative"
+        set_initiative_status(
+            by=w.users["admin"], initiative=initiative, fiscal_year=year, status=Status.IN_PROGRESS
+        )
+        row = PlanYear.objects.get(plan=plan, fiscal_year=year)
+        return row, reverse(name, kwargs={"pk": plan.pk, "year": year})
     if name == "grants:programme":
         row = GrantProgramme.objects.get(fiscal_year=w.fiscal_year)
         return row, reverse(name, kwargs={"fy": w.fiscal_year})
@@ -240,6 +252,8 @@ def test_the_second_of_two_saves_is_refused_and_shown(world: World, name: str, s
         if field == CELL:
             field = next(key for key in data_first if key.startswith("a_"))
             first_value, second_value = AMOUNTS
+        if field == NOTE_CELL:
+            field = next(key for key in data_first if key.startswith("note_"))
         data_first[field], data_second[field] = first_value, second_value
 
         saved = first.post(path, data_first)
@@ -264,6 +278,10 @@ def test_the_second_of_two_saves_is_refused_and_shown(world: World, name: str, s
 
 
 def _stored(row: models.Model, field: str) -> str:
+    if isinstance(row, PlanYear):
+        initiative = int(field.removeprefix("note_"))
+        status = InitiativeStatus.objects.get(initiative_id=initiative, fiscal_year=row.fiscal_year)
+        return status.note
     if isinstance(row, FundraisingYear):
         _, drive, method = field.split("_")
         cell = FundraisingTotal.objects.get(

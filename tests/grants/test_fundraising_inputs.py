@@ -7,7 +7,12 @@ import pytest
 from django.test import Client
 
 from tsunagu.accounts.models import User
-from tsunagu.grants.models import FundraisingDrive, FundraisingMethod, FundraisingTotal
+from tsunagu.grants.models import (
+    FundraisingDrive,
+    FundraisingMethod,
+    FundraisingTotal,
+    FundraisingYear,
+)
 from tsunagu.grants.services import (
     ensure_fundraising_lists,
     save_fundraising_lists,
@@ -46,6 +51,16 @@ def test_a_post_without_the_grid_keeps_every_amount(
     response = staff_client.post(f"/grants/fundraising/{YEAR}/", data, follow=True)
     assert response.status_code == 200
     assert stored() == year_of_figures
+    # Without the grid there is no version either: refused with the way out, nothing lost.
+    assert "画面を開き直して" in response.content.decode()
+
+
+def test_a_post_with_only_the_version_saves_nothing(
+    staff_client: Client, year_of_figures: dict[str, int]
+) -> None:
+    version = FundraisingYear.objects.get(fiscal_year=YEAR).version
+    response = staff_client.post(f"/grants/fundraising/{YEAR}/", {"version": version}, follow=True)
+    assert stored() == year_of_figures
     assert "変更はありませんでした。" in response.content.decode()
 
 
@@ -53,7 +68,10 @@ def test_only_a_field_sent_blank_clears_its_amount(
     staff_client: Client, year_of_figures: dict[str, int]
 ) -> None:
     cleared, changed, *_kept = year_of_figures
-    response = staff_client.post(f"/grants/fundraising/{YEAR}/", {cleared: "", changed: "５００"})
+    version = FundraisingYear.objects.get(fiscal_year=YEAR).version
+    response = staff_client.post(
+        f"/grants/fundraising/{YEAR}/", {cleared: "", changed: "５００", "version": version}
+    )
     assert response.status_code == 302
     expected = {k: v for k, v in year_of_figures.items() if k != cleared} | {changed: 500}
     assert stored() == expected

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from tests.plans.conftest import plan_data
 from tsunagu.audit.models import AuditEntry
+from tsunagu.core.concurrency import Conflict
 from tsunagu.plans.models import (
     Goal,
     Initiative,
@@ -13,6 +14,7 @@ from tsunagu.plans.models import (
     InitiativeStatus,
     Plan,
     PlanLayout,
+    PlanYear,
     Slogan,
     Status,
 )
@@ -194,6 +196,41 @@ def test_statuses_only_for_years_of_the_period(admin_user, city, make_plan):
     assert not InitiativeStatus.objects.exists()
 
 
+def year_version(plan, fiscal_year):  # type: ignore[no-untyped-def]
+    """The version the year's progress form would carry now."""
+    return PlanYear.objects.get(plan=plan, fiscal_year=fiscal_year).version
+
+
+def test_a_second_save_of_a_years_progress_from_an_old_form_is_refused(admin_user, city, make_plan):  # type: ignore[no-untyped-def]
+    plan = make_plan(city["kyonan"])
+    first, _ = plan.initiatives.all()
+    save_year_statuses(
+        by=admin_user, plan=plan, fiscal_year=2020, entries=[StatusEntry(first, Status.ACHIEVED)]
+    )
+    opened = year_version(plan, 2020)
+    save_year_statuses(
+        by=admin_user,
+        plan=plan,
+        fiscal_year=2020,
+        entries=[StatusEntry(first, Status.REVISED, "先に保存")],
+        expected_version=opened,
+    )
+    with pytest.raises(Conflict):
+        save_year_statuses(
+            by=admin_user,
+            plan=plan,
+            fiscal_year=2020,
+            entries=[StatusEntry(first, Status.ACHIEVED, "あとから")],
+            expected_version=opened,
+        )
+    # Opened before the year had any progress, and someone saved meanwhile: refused too.
+    with pytest.raises(Conflict):
+        save_year_statuses(
+            by=admin_user, plan=plan, fiscal_year=2020, entries=[StatusEntry(first, "")]
+        )
+    assert InitiativeStatus.objects.get().note == "先に保存"
+
+
 def test_year_statuses_are_saved_all_or_nothing(admin_user, city, make_plan):
     plan = make_plan(city["kyonan"])
     first, second = plan.initiatives.all()
@@ -230,11 +267,16 @@ def test_year_statuses_are_saved_all_or_nothing(admin_user, city, make_plan):
             plan=plan,
             fiscal_year=2020,
             entries=[StatusEntry(first, Status.ACHIEVED, "できた")],
+            expected_version=year_version(plan, 2020),
         )
         == 0
     )
     save_year_statuses(
-        by=admin_user, plan=plan, fiscal_year=2020, entries=[StatusEntry(second, "")]
+        by=admin_user,
+        plan=plan,
+        fiscal_year=2020,
+        entries=[StatusEntry(second, "")],
+        expected_version=year_version(plan, 2020),
     )
     assert list(InitiativeStatus.objects.values_list("initiative_id", flat=True)) == [first.pk]
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.plans.conftest import plan_post
 from tsunagu.audit.models import AuditEntry
-from tsunagu.plans.models import InitiativeRecord, InitiativeStatus, Plan, Status
+from tsunagu.plans.models import InitiativeRecord, InitiativeStatus, Plan, PlanYear, Status
 from tsunagu.plans.services import set_initiative_status
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +210,11 @@ def test_yearly_status_form(staff_client, city, make_plan):
 
     refused = staff_client.post(
         f"/plans/{plan.pk}/status/2020/",
-        {f"status_{first.pk}": "", f"note_{first.pk}": "メモだけ"},
+        {
+            f"status_{first.pk}": "",
+            f"note_{first.pk}": "メモだけ",
+            "version": PlanYear.objects.get(plan=plan, fiscal_year=2020).version,
+        },
     )
     assert "進捗メモがあるので、状況も選んでください" in body(refused)
     assert InitiativeStatus.objects.get().status == Status.ACHIEVED

@@ -16,13 +16,18 @@ class ClientErrorsOnOneLine(logging.Filter):
         return True
 
 
+REFUSED_HOST = "許可されていないホスト名"
+
+
 class NameTheAllowedHostsSetting(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
+        if message.startswith(REFUSED_HOST):
+            return True  # rewritten already (the filter sits on a logger and a handler)
         host = re.search(r"HTTP_HOST header: '([^']*)'", message)
         name = host.group(1) if host else "?"
         record.msg = (
-            f"許可されていないホスト名「{name}」への要求を断りました（400）。"
+            f"{REFUSED_HOST}「{name}」への要求を断りました（400）。"
             f"正しい名前なら、環境変数 TSUNAGU_ALLOWED_HOSTS に加えてください"
             f"（カンマ区切り）。 (Host {name!r} refused: add it to TSUNAGU_ALLOWED_HOSTS.)"
         )

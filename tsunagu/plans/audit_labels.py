@@ -28,4 +28,5 @@ UNAUDITED = {
     "plans.goal": "計画の一部として、計画の履歴に残ります。",
     "plans.initiativestatus": "取り組みの進捗として、取り組みの履歴に残ります。",
     "plans.initiativerecord": "取り組みと支援記録の結び付けとして、取り組みの履歴に残ります。",
+    "plans.planyear": "年度の進捗の版だけを持ち、進捗の変更は計画の履歴に残ります。",
 }

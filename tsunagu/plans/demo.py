@@ -97,7 +97,7 @@ def _statuses(by: User, plan: Plan) -> int:
             last[initiative.pk] = status
             note = rng.choice(data.NOTES[status]).format(group=rng.choice(groups))
             entries.append(StatusEntry(initiative, status, note))
-        save_year_statuses(by=by, plan=plan, fiscal_year=year, entries=entries)
+        save_year_statuses(by=by, plan=plan, fiscal_year=year, entries=entries, unchecked=True)
         written += len(entries)
     return written
 

@@ -210,8 +210,9 @@ def plan_data(form: PlanForm, goals: _OrderedFormSet, initiatives: _OrderedFormS
     )
 
 
-class YearStatusForm(forms.Form):
-    """One status and note per initiative, for one fiscal year."""
+class YearStatusForm(VersionedForm):
+    """One status and note per initiative, for one fiscal year, with the version of the
+    year's progress it was opened on (core/concurrency.py)."""
 
     def __init__(
         self,
@@ -225,13 +226,13 @@ class YearStatusForm(forms.Form):
         for initiative in self.initiatives:
             current = statuses.get(initiative.pk)
             self.fields[f"status_{initiative.pk}"] = forms.ChoiceField(
-                label="状況",
+                label=f"{initiative.theme}：状況",
                 choices=[("", "（未記入）"), *Status.choices],
                 required=False,
                 initial=current.status if current else "",
             )
             self.fields[f"note_{initiative.pk}"] = forms.CharField(
-                label="進捗メモ",
+                label=f"{initiative.theme}：進捗メモ",
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 2}),

@@ -217,6 +217,29 @@ class Status(models.TextChoices):
     REVISED = "revised", "見直し"
 
 
+class PlanYear(models.Model):
+    """The version of one fiscal year's progress of a plan: every initiative's status and
+    note are edited on one form, so the year is claimed as one (core/concurrency.py)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="progress_years")
+    fiscal_year = models.PositiveIntegerField("年度")
+    version = version_field()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "計画の年度の進捗"
+        verbose_name_plural = "計画の年度の進捗"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "fiscal_year"], name="plan_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}の{fiscal_year_label(self.fiscal_year)}の進捗"
+
+
 class InitiativeStatus(models.Model):
     """How one initiative stands in one fiscal year of its plan's period."""
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import diff as audit_diff
@@ -30,6 +31,7 @@ from tsunagu.plans.models import (
     Plan,
     PlanLayout,
     PlanTarget,
+    PlanYear,
     Slogan,
     Status,
     period_label,
@@ -340,12 +342,24 @@ def check_year(plan: Plan, fiscal_year: int) -> None:
 
 
 def save_year_statuses(
-    *, by: User, plan: Plan, fiscal_year: int, entries: Sequence[StatusEntry]
+    *,
+    by: User,
+    plan: Plan,
+    fiscal_year: int,
+    entries: Sequence[StatusEntry],
+    expected_version: int | None = None,
+    unchecked: bool = False,
 ) -> int:
     """Set each initiative's status and note for one fiscal year of the plan.
 
     An entry with no status and no note clears that year's status. Returns the number of
-    initiatives whose status or note changed."""
+    initiatives whose status or note changed.
+
+    The year's form carries the version it was opened on (`expected_version`; None when
+    the year had no progress yet): a save after someone else's raises `Conflict`.
+    `unchecked` is for callers that are not a form opened earlier (the plan import, one
+    initiative's status, the demo): they still move the version on, so a form opened
+    before them is refused."""
     require(by, "plan.edit")
     check_year(plan, fiscal_year)
     errors: list[str] = []
@@ -365,6 +379,7 @@ def save_year_statuses(
         raise ValidationError(errors)
     changes: dict[str, Any] = {}
     with transaction.atomic():
+        _claim_year(by, plan, fiscal_year, expected_version, unchecked=unchecked)
         current = {
             s.initiative_id: s
             for s in InitiativeStatus.objects.select_for_update().filter(
@@ -406,6 +421,26 @@ def save_year_statuses(
     return len(changes)
 
 
+def _claim_year(
+    by: User, plan: Plan, fiscal_year: int, expected_version: int | None, *, unchecked: bool
+) -> PlanYear:
+    year, created = PlanYear.objects.select_for_update().get_or_create(
+        plan=plan, fiscal_year=fiscal_year, defaults={"updated_by": by}
+    )
+    if created:
+        return year
+    if unchecked:
+        PlanYear.objects.filter(pk=year.pk).update(version=F("version") + 1)
+        year.refresh_from_db(fields=["version"])
+    elif expected_version is None:  # opened before the year had progress; someone saved
+        raise Conflict(year, what=str(year))
+    else:
+        claim_version(year, expected_version)
+    year.updated_by = by
+    year.save(update_fields=["updated_by", "updated_at"])
+    return year
+
+
 def set_initiative_status(
     *, by: User, initiative: Initiative, fiscal_year: int, status: str, note: str = ""
 ) -> None:
@@ -415,6 +450,7 @@ def set_initiative_status(
         plan=initiative.plan,
         fiscal_year=fiscal_year,
         entries=[StatusEntry(initiative, status, note)],
+        unchecked=True,
     )
 
 

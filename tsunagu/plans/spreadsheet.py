@@ -472,5 +472,7 @@ def _save_progress(by: User, plan: Plan, draft: _Draft) -> int:
         for initiative in initiatives:
             status, note = draft.progress.get((normalize(initiative.theme), year), ("", ""))
             entries.append(StatusEntry(initiative, status, note))
-        changed += save_year_statuses(by=by, plan=plan, fiscal_year=year, entries=entries)
+        changed += save_year_statuses(
+            by=by, plan=plan, fiscal_year=year, entries=entries, unchecked=True
+        )
     return changed

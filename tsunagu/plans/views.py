@@ -40,10 +40,12 @@ from tsunagu.plans.forms import (
     plan_data,
 )
 from tsunagu.plans.models import (
+    Initiative,
     InitiativeRecord,
     InitiativeStatus,
     Plan,
     PlanTarget,
+    PlanYear,
     Status,
 )
 from tsunagu.plans.queries import initiative_rows, records_of, status_history
@@ -234,6 +236,7 @@ def plan_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @rule("plan.edit")
+@edit_page("plans:status", PlanYear)
 def status_edit(request: AuthenticatedRequest, pk: int, year: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, write=True)
     try:
@@ -242,17 +245,19 @@ def status_edit(request: AuthenticatedRequest, pk: int, year: int) -> HttpRespon
         messages.error(request, " ".join(error.messages))
         return redirect("plans:detail", pk=plan.pk)
     initiatives = list(plan.initiatives.all())
-    statuses = {
-        s.initiative_id: s
-        for s in InitiativeStatus.objects.filter(initiative__plan=plan, fiscal_year=year)
-    }
     data = request.POST if request.method == "POST" else None  # an empty POST saves nothing
-    form = YearStatusForm(data, initiatives=initiatives, statuses=statuses)
+    form = _year_status_form(data, plan, year, initiatives)
     if request.method == "POST" and form.is_valid():
         try:
             changed = save_year_statuses(
-                by=request.user, plan=plan, fiscal_year=year, entries=form.entries()
+                by=request.user,
+                plan=plan,
+                fiscal_year=year,
+                entries=form.entries(),
+                expected_version=form.cleaned_data.get("version"),
             )
+        except Conflict as error:
+            form.show_conflict(error, stored=_year_status_form(None, plan, year, initiatives))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -266,6 +271,27 @@ def status_edit(request: AuthenticatedRequest, pk: int, year: int) -> HttpRespon
         "plans/status_form.html",
         {"plan": plan, "form": form, "year": year, "year_label": fiscal_year_label(year)},
     )
+
+
+def _year_status_form(
+    data: Any, plan: Plan, year: int, initiatives: list[Initiative]
+) -> YearStatusForm:
+    """The year's progress form as stored now: statuses, notes and the year's version."""
+    statuses = {
+        s.initiative_id: s
+        for s in InitiativeStatus.objects.filter(initiative__plan=plan, fiscal_year=year)
+    }
+    version = (
+        PlanYear.objects.filter(plan=plan, fiscal_year=year)
+        .values_list("version", flat=True)
+        .first()
+    )
+    form = YearStatusForm(
+        data, initiatives=initiatives, statuses=statuses, initial={"version": version}
+    )
+    if version is None:
+        form.for_new_row()
+    return form
 
 
 # --- records served by the initiatives ------------------------------------------------
