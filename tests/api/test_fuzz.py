@@ -7,10 +7,13 @@ documented schema, never a 5xx; and a token never reads a note its role may not 
 (the authorization property). Bounded: a fixed number of examples per operation and role,
 derandomised, so that a run is repeatable and takes about a minute."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -45,9 +48,25 @@ def notes_read(body: Any) -> list[tuple[int, str]]:
     ]
 
 
+@pytest.fixture
+def connection_kept() -> Iterator[None]:
+    """schemathesis calls the WSGI application itself, whose request signals would close the
+    test's database connection mid-transaction (PostgreSQL); Django's test client
+    disconnects them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @override_settings(API_RATE_PER_MINUTE=1_000_000)  # the limit has its own test
-def test_no_answer_is_a_server_error_outside_the_schema_or_outside_the_role(world) -> None:  # type: ignore[no-untyped-def]
+def test_no_answer_is_a_server_error_outside_the_schema_or_outside_the_role(  # type: ignore[no-untyped-def]
+    world, connection_kept
+) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
