@@ -89,6 +89,38 @@ def claim_version(obj: models.Model, expected_version: int) -> None:
     obj.version = expected_version + 1  # type: ignore[attr-defined]
 
 
+def claim_grid(
+    model: type[models.Model],
+    *,
+    by: Any,
+    expected_version: int | None,
+    unchecked: bool = False,
+    **key: Any,
+) -> models.Model:
+    """Claim the row that stands for a grid edited on one form (a year's fundraising
+    totals, a plan's progress of a year), creating it on the first save.
+
+    `expected_version` is None when the form was opened before the row existed: if someone
+    created it meanwhile, that is a conflict too. `unchecked` is for callers that are not a
+    form opened earlier (an import, the demo): they move the version on without checking,
+    so a form opened before them is refused."""
+    row, created = model._default_manager.select_for_update().get_or_create(
+        **key, defaults={"updated_by": by}
+    )
+    if created:
+        return row
+    if unchecked:
+        model._default_manager.filter(pk=row.pk).update(version=F("version") + 1)
+        row.refresh_from_db(fields=["version"])
+    elif expected_version is None:
+        raise Conflict(row, what=str(row))
+    else:
+        claim_version(row, expected_version)
+    row.updated_by = by  # type: ignore[attr-defined]
+    row.save(update_fields=["updated_by", "updated_at"])
+    return row
+
+
 class VersionedForm(forms.Form):
     """An edit form that carries the version it was opened on. Mix it in first:
     `class CaseForm(VersionedForm)`, `class ZoneForm(VersionedForm, forms.ModelForm)`.

@@ -27,7 +27,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
-from tsunagu.core.concurrency import Conflict, claim_version
+from tsunagu.core.concurrency import Conflict, claim_grid, claim_version
 from tsunagu.directory.models import Region
 from tsunagu.grants.models import (
     FundingSource,
@@ -724,15 +724,9 @@ def save_fundraising_year(
             clean[(drive_id, method_id)] = yen(value, f"{drive.name}・{method.name}")
     changes: dict[str, list[int | None]] = {}
     with transaction.atomic():
-        year, created = FundraisingYear.objects.select_for_update().get_or_create(
-            fiscal_year=fiscal_year, defaults={"updated_by": by}
+        claim_grid(
+            FundraisingYear, by=by, expected_version=expected_version, fiscal_year=fiscal_year
         )
-        if not created:
-            if expected_version is None:
-                raise Conflict(year, what=str(year))
-            claim_version(year, expected_version)
-            year.updated_by = by
-            year.save(update_fields=["updated_by", "updated_at"])
         existing = {
             (t.drive_id, t.method_id): t
             for t in FundraisingTotal.objects.select_for_update().filter(fiscal_year=fiscal_year)

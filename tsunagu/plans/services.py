@@ -9,13 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
-from tsunagu.core.concurrency import Conflict, claim_version
+from tsunagu.core.concurrency import Conflict, claim_grid, claim_version
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.lib.textnorm import normalize
@@ -379,7 +378,14 @@ def save_year_statuses(
         raise ValidationError(errors)
     changes: dict[str, Any] = {}
     with transaction.atomic():
-        _claim_year(by, plan, fiscal_year, expected_version, unchecked=unchecked)
+        claim_grid(
+            PlanYear,
+            by=by,
+            expected_version=expected_version,
+            unchecked=unchecked,
+            plan=plan,
+            fiscal_year=fiscal_year,
+        )
         current = {
             s.initiative_id: s
             for s in InitiativeStatus.objects.select_for_update().filter(
@@ -419,26 +425,6 @@ def save_year_statuses(
                 changes={"fiscal_year": fiscal_year_label(fiscal_year), **changes},
             )
     return len(changes)
-
-
-def _claim_year(
-    by: User, plan: Plan, fiscal_year: int, expected_version: int | None, *, unchecked: bool
-) -> PlanYear:
-    year, created = PlanYear.objects.select_for_update().get_or_create(
-        plan=plan, fiscal_year=fiscal_year, defaults={"updated_by": by}
-    )
-    if created:
-        return year
-    if unchecked:
-        PlanYear.objects.filter(pk=year.pk).update(version=F("version") + 1)
-        year.refresh_from_db(fields=["version"])
-    elif expected_version is None:  # opened before the year had progress; someone saved
-        raise Conflict(year, what=str(year))
-    else:
-        claim_version(year, expected_version)
-    year.updated_by = by
-    year.save(update_fields=["updated_by", "updated_at"])
-    return year
 
 
 def set_initiative_status(
