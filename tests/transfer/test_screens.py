@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.transfer.conftest import record_row, records_file
 from tsunagu.audit.models import AuditEntry
 from tsunagu.lib.tabular import read_table, write_csv
-from tsunagu.records.models import Category, SupportRecord
+from tsunagu.records.demo import DEMO_BATCH_KIND
+from tsunagu.records.models import Category, ImportBatch, SupportRecord
 from tsunagu.transfer.exporters import records_download_response
 from tsunagu.transfer.formats import RECORD_CORE_COLUMNS
 
@@ -154,3 +155,10 @@ def test_the_update_checkbox_changes_records_instead_of_refusing_them(
     assert "1件を更新しました" in page
     record.refresh_from_db()
     assert (record.note, record.version, SupportRecord.objects.count()) == ("追記しました。", 2, 1)
+
+
+def test_the_history_names_the_demo_in_japanese(admin_client: Any, world: dict[str, Any]) -> None:
+    ImportBatch.objects.create(kind=DEMO_BATCH_KIND, filename="demo-2020", digest="d", row_count=3)
+    page = admin_client.get("/transfer/").content.decode()
+    assert "デモデータ（tsunagu demo で作成）" in page
+    assert "<td>demo</td>" not in page

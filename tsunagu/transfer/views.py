@@ -7,6 +7,7 @@ from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, rule
 from tsunagu.lib.fiscal import fiscal_year_label
+from tsunagu.records.demo import DEMO_BATCH_KIND
 from tsunagu.records.models import ImportBatch
 from tsunagu.transfer.exporters import download_response, export_file, log_export
 from tsunagu.transfer.formats import (
@@ -59,8 +60,10 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, result.message)
             return redirect("transfer:index")
+    # The history also lists what `tsunagu demo` loaded, under its own name.
+    labels = {**KIND_LABELS, DEMO_BATCH_KIND: "デモデータ（tsunagu demo で作成）"}
     recent = [
-        (batch, KIND_LABELS.get(batch.kind, batch.kind))
+        (batch, labels.get(batch.kind, batch.kind))
         for batch in ImportBatch.objects.select_related("imported_by").order_by("-imported_at")[:10]
     ]
     return render(
