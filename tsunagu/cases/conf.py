@@ -21,10 +21,10 @@ def _positive_int(name: str, default: int) -> int:
         value = int(raw)
     except ValueError as error:
         raise ImproperlyConfigured(
-            f"{name} は日数・年数を整数で指定してください: {raw!r}"
+            f"{name} は日数・年数を整数で指定してください：{raw!r}"
         ) from error
     if value < 1:
-        raise ImproperlyConfigured(f"{name} は1以上にしてください: {raw!r}")
+        raise ImproperlyConfigured(f"{name} は1以上にしてください：{raw!r}")
     return value
 
 
