@@ -35,6 +35,16 @@ def envbool(name: str, default: str) -> bool:
     )
 
 
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.getenv(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"環境変数 {name} の値「{value}」は使えません。{' か '.join(choices)} を指定してください。 "
+            f"({name}={value!r}: use one of {', '.join(choices)}.)"
+        )
+    return value
+
+
 def envint(name: str, default: str) -> int:
     return int(os.getenv(name, default))
 
@@ -244,6 +254,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = os.getenv("TSUNAGU_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# How dates are shown on every page and in messages: 令和8年12月2日 (era, the default) or
+# 2026年12月2日 (western). Typed dates are read in either form whatever this says.
+TSUNAGU_DATE_STYLE = envchoice("TSUNAGU_DATE_STYLE", "era", ("era", "western"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

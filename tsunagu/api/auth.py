@@ -18,7 +18,7 @@ from tsunagu.api.models import ApiToken, Scope
 from tsunagu.api.problems import Problem
 from tsunagu.api.services import parse_secret
 from tsunagu.core.access import can, refusal
-from tsunagu.lib.fiscal import western_date_label
+from tsunagu.core.dates import show_date
 
 # The rules a token with the 読み取り scope may not follow, whatever its account may do.
 SCOPED = {"record.create", "record.edit", "referral.edit"}
@@ -58,7 +58,7 @@ class TokenAuth(HttpBearer):
                 "このAPIトークンは取り消されています。管理者に新しいトークンの発行を依頼してください。"
             )
         if found.is_expired:
-            expired = western_date_label(timezone.localdate(found.expires_at))
+            expired = show_date(timezone.localdate(found.expires_at))
             raise _unauthorized(
                 f"このAPIトークンは有効期限（{expired}）が切れています。管理者に新しいトークンの発行を依頼してください。"
             )

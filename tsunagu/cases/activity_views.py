@@ -37,6 +37,7 @@ from tsunagu.cases.services import (
     review_match,
 )
 from tsunagu.core.access import rule
+from tsunagu.core.dates import show_date
 from tsunagu.core.params import IdField, QueryForm, TextField
 
 
@@ -126,7 +127,7 @@ def ask_answer(request: AuthenticatedRequest, pk: int, ask_pk: int) -> HttpRespo
         case,
         form,
         f"{ask.group.name}の回答",
-        lead=f"{ask.asked_on:%Y-%m-%d}の打診への回答を記録します。",
+        lead=f"{show_date(ask.asked_on)}の打診への回答を記録します。",
     )
 
 

@@ -24,6 +24,7 @@ from tsunagu.cases.models import (
 from tsunagu.cases.referrals import referral_categories
 from tsunagu.core.access import writer_accounts, writers
 from tsunagu.core.concurrency import VersionedForm
+from tsunagu.core.dates import show_date
 from tsunagu.directory.models import ActivityGroup, Agency, GroupKind, Region, Zone
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.records.forms import JapaneseDateField
@@ -347,7 +348,7 @@ class RecordChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg,unused
     def label_from_instance(self, obj: Any) -> str:
         what = obj.consulter_type.name if obj.consulter_type else obj.activity_kind.name
         who = f"・{obj.staff.display_name}" if obj.staff else ""
-        return f"{obj.date:%Y-%m-%d} {what}{who}（No.{obj.pk}）"
+        return f"{show_date(obj.date)} {what}{who}（No.{obj.pk}）"
 
 
 class LinkRecordForm(forms.Form):

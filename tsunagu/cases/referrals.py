@@ -28,8 +28,9 @@ from tsunagu.cases.models import (
     ReferralUpdate,
 )
 from tsunagu.core.access import require
+from tsunagu.core.dates import show_date
 from tsunagu.directory.models import Agency
-from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of, western_date_label
+from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.models import (
     ActivityKind,
@@ -210,7 +211,7 @@ def refer_from_case(
     if referred_on < case.opened_on:
         raise ValidationError(
             {
-                "referred_on": f"紹介した日が受付日（{western_date_label(case.opened_on)}）より前になっています。"
+                "referred_on": f"紹介した日が受付日（{show_date(case.opened_on)}）より前になっています。"
             }
         )
     if record is not None and not case.records.filter(pk=record.pk).exists():
@@ -265,7 +266,7 @@ def refer_from_record(
     if referred_on < record.date:
         raise ValidationError(
             {
-                "referred_on": f"紹介した日が記録の日付（{western_date_label(record.date)}）より前になっています。"
+                "referred_on": f"紹介した日が記録の日付（{show_date(record.date)}）より前になっています。"
             }
         )
     with transaction.atomic():
@@ -348,7 +349,7 @@ def update_referral(
     if updated_on < referral.referred_on:
         raise ValidationError(
             {
-                "updated_on": f"日付が紹介した日（{western_date_label(referral.referred_on)}）より前になっています。"
+                "updated_on": f"日付が紹介した日（{show_date(referral.referred_on)}）より前になっています。"
             }
         )
     if status in FINAL_REFERRAL_STATUSES and not note.strip():

@@ -32,8 +32,8 @@ from tsunagu.cases.models import (
 )
 from tsunagu.core.access import can, require
 from tsunagu.core.concurrency import claim_version
+from tsunagu.core.dates import show_date
 from tsunagu.directory.models import ActivityGroup
-from tsunagu.lib.fiscal import western_date_label
 from tsunagu.lib.textnorm import normalize, normalize_name
 from tsunagu.records.models import SupportRecord
 from tsunagu.volunteers.availability import AvailabilityParseError, parse_availability, to_json
@@ -304,9 +304,7 @@ def change_status(
     if on > today:
         raise ValidationError("日付に未来の日付は入れられません。")
     if on < case.opened_on:
-        raise ValidationError(
-            f"日付が受付日（{western_date_label(case.opened_on)}）より前になっています。"
-        )
+        raise ValidationError(f"日付が受付日（{show_date(case.opened_on)}）より前になっています。")
     if status == CaseStatus.CLOSED and reason not in CloseReason.values:
         raise ValidationError("終了するときは、終了の理由を選んでください。")
     with transaction.atomic():
@@ -382,7 +380,7 @@ def _check_date(value: date, *, label: str, case: Case, today: date) -> None:
         raise ValidationError(f"{label}に未来の日付は入れられません。")
     if value < case.opened_on:
         raise ValidationError(
-            f"{label}が受付日（{western_date_label(case.opened_on)}）より前になっています。"
+            f"{label}が受付日（{show_date(case.opened_on)}）より前になっています。"
         )
 
 
@@ -438,7 +436,7 @@ def answer_ask(
         raise ValidationError("回答日に未来の日付は入れられません。")
     if answered_on < ask.asked_on:
         raise ValidationError(
-            f"回答日が打診した日（{western_date_label(ask.asked_on)}）より前になっています。"
+            f"回答日が打診した日（{show_date(ask.asked_on)}）より前になっています。"
         )
     with transaction.atomic():
         old = ask.get_answer_display()
@@ -580,7 +578,7 @@ def add_follow_up(
         raise ValidationError("確認することを入れてください。")
     if due_on < case.opened_on:
         raise ValidationError(
-            f"予定日が受付日（{western_date_label(case.opened_on)}）より前になっています。"
+            f"予定日が受付日（{show_date(case.opened_on)}）より前になっています。"
         )
     with transaction.atomic():
         follow_up = FollowUp.objects.create(

@@ -22,7 +22,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
+
+from tsunagu.core.dates import show_datetime
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -54,7 +55,7 @@ class Conflict(ValidationError):
         by = getattr(current, "updated_by", None) if _has(current, "updated_by") else None
         who = getattr(by, "display_name", "") or "別の職員"
         at = getattr(current, "updated_at", None)
-        when = f"（{timezone.localtime(at).strftime('%Y-%m-%d %H:%M')}）" if at else ""
+        when = f"（{show_datetime(at)}）" if at else ""
         what = what or f"この{current._meta.verbose_name}"
         super().__init__(
             message

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.core.concurrency import version_field
+from tsunagu.core.dates import show_date
 from tsunagu.directory.models import DirectoryEntry, Region
 from tsunagu.lib.fiscal import fiscal_year_bounds, fiscal_year_label
 
@@ -65,7 +66,7 @@ class Retained(models.Model):
         if self.retained_on(timezone.localdate()):
             raise RetentionError(
                 f"助成金の記録は{RETENTION_YEARS}年間保存します。"
-                f"「{self}」は{self.retain_until:%Y年%m月%d日}まで削除できません。"
+                f"「{self}」は{show_date(self.retain_until)}まで削除できません。"
             )
         return super().delete(*args, **kwargs)
 

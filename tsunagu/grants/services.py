@@ -28,6 +28,7 @@ from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 from tsunagu.core.concurrency import Conflict, claim_grid, claim_version
+from tsunagu.core.dates import show_date
 from tsunagu.directory.models import Region
 from tsunagu.grants.models import (
     FundingSource,
@@ -46,7 +47,6 @@ from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
     fiscal_year_label,
-    western_date_label,
 )
 from tsunagu.lib.textnorm import normalize
 
@@ -109,8 +109,8 @@ def _day(value: date | None) -> date:
 def _not_before(later: date, earlier: date | None, later_label: str, earlier_label: str) -> None:
     if earlier is not None and later < earlier:
         raise ValidationError(
-            f"{later_label}（{western_date_label(later)}）が{earlier_label}"
-            f"（{western_date_label(earlier)}）より前です。{earlier_label}以降の日付を入力してください。"
+            f"{later_label}（{show_date(later)}）が{earlier_label}"
+            f"（{show_date(earlier)}）より前です。{earlier_label}以降の日付を入力してください。"
         )
 
 

@@ -15,6 +15,7 @@ from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 from tsunagu.core.concurrency import Conflict, claim_version
+from tsunagu.core.dates import show_datetime
 from tsunagu.directory.models import Agency
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.records.models import (
@@ -62,7 +63,7 @@ class EditConflict(Conflict):
 
     def __init__(self, record: SupportRecord, changes: list[tuple[str, str, str]]) -> None:
         who = record.updated_by.display_name if record.updated_by else "別の職員"
-        when = timezone.localtime(record.updated_at).strftime("%Y-%m-%d %H:%M")
+        when = show_datetime(record.updated_at)
         super().__init__(
             record,
             changes,

@@ -13,6 +13,7 @@ from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, refusal, rule
 from tsunagu.core.concurrency import edit_page
+from tsunagu.core.dates import show_date
 from tsunagu.core.params import QueryForm, TextField
 from tsunagu.directory.models import ActivityGroup, Agency, Region
 from tsunagu.lib.fiscal import (
@@ -21,7 +22,6 @@ from tsunagu.lib.fiscal import (
     fiscal_year_label,
     fiscal_year_of,
     parse_date,
-    western_date_label,
 )
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.access import get_record_for_user
@@ -98,7 +98,7 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
                 request.session[LAST_PLACE_KEY] = record.place
                 messages.success(
                     request,
-                    f"{western_date_label(record.date)}の記録（{record.activity_kind.name}）を保存しました。",
+                    f"{show_date(record.date)}の記録（{record.activity_kind.name}）を保存しました。",
                 )
                 if "continue" in request.POST:
                     shared = QueryDict(mutable=True)
@@ -338,7 +338,7 @@ def trash(request: AuthenticatedRequest) -> HttpResponse:
 def record_restore(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, action="record.restore")
     restore_record(by=request.user, record=record)
-    messages.success(request, f"{western_date_label(record.date)}の記録を元に戻しました。")
+    messages.success(request, f"{show_date(record.date)}の記録を元に戻しました。")
     return redirect("records:trash")
 
 

@@ -16,12 +16,12 @@ from tsunagu.audit.services import diff as _diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 from tsunagu.core.concurrency import claim_version
+from tsunagu.core.dates import show_date
 from tsunagu.directory.models import Region, Zone
 from tsunagu.lib.fiscal import (
     fiscal_year_bounds,
     fiscal_year_label,
     fiscal_year_of,
-    western_date_label,
 )
 from tsunagu.records.models import SupportRecord
 from tsunagu.volunteers.availability import describe_availability, from_json
@@ -285,7 +285,7 @@ def update_volunteer(
             {
                 "registered_on": [
                     f"この登録は{fiscal_year_label(volunteer.record.fiscal_year)}の支援記録"
-                    f"（{western_date_label(volunteer.record.date)}）として数えられています。"
+                    f"（{show_date(volunteer.record.date)}）として数えられています。"
                     "登録日は同じ年度の日付にしてください。"
                 ]
             }
@@ -330,8 +330,8 @@ def enrol_insurance(
         raise ValidationError(
             {
                 "enrolled_on": [
-                    f"加入日（{western_date_label(enrolled_on)}）が{label}"
-                    f"（{western_date_label(start)}〜{western_date_label(end)}）の外です。"
+                    f"加入日（{show_date(enrolled_on)}）が{label}"
+                    f"（{show_date(start)}〜{show_date(end)}）の外です。"
                     f"{fiscal_year_label(fiscal_year_of(enrolled_on))}の加入として登録するか、"
                     "加入日を直してください。"
                 ]

@@ -1,22 +1,29 @@
-from datetime import date
+from datetime import date, datetime
 
 from django import template
 
-from tsunagu.lib.fiscal import date_label, fiscal_year_label, western_date_label
+from tsunagu.core.dates import show_date, show_datetime, show_month_day
+from tsunagu.lib.fiscal import fiscal_year_label
 
 register = template.Library()
 
 
 @register.filter
 def jdate(value: date | None) -> str:
-    """2020年4月1日"""
-    return western_date_label(value) if value else ""
+    """令和2年4月1日, or 2020年4月1日 where the council chose western dates."""
+    return show_date(value) if value else ""
 
 
 @register.filter
-def eradate(value: date | None) -> str:
-    """令和2年4月1日"""
-    return date_label(value) if value else ""
+def jdatetime(value: datetime | None, arg: str = "") -> str:
+    """令和2年4月1日 14:05 (with `:"s"`, 14:05:09)."""
+    return show_datetime(value, seconds=arg == "s") if value else ""
+
+
+@register.filter
+def jmonthday(value: date | None) -> str:
+    """4月1日"""
+    return show_month_day(value) if value else ""
 
 
 @register.filter
