@@ -43,7 +43,7 @@ class RecordFilterForm(QueryForm):
     fy = TextField(label="年度", max_length=20)
     date_from = DateField(label="期間（から）")
     date_to = DateField(label="期間（まで）")
-    target = TextField(label="支援先", max_length=30)
+    target = TextField(label="支援先", max_length=40)
     zone = IdField(label="圏域")
     region = IdField(label="地域")
     staff = IdField(label="担当職員")
