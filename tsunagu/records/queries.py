@@ -61,7 +61,9 @@ class RecordFilterForm(QueryForm):
 
 
 # The parameters that choose the rows: what the session remembers and 「条件をクリア」 forgets.
-FILTER_NAMES = tuple(n for n in RecordFilterForm.base_fields if n not in ("saved", "deleted", "clear"))
+FILTER_NAMES = tuple(
+    n for n in RecordFilterForm.base_fields if n not in ("saved", "deleted", "clear")
+)
 
 
 # Filter parameter → the lookup it narrows the records by.
@@ -122,7 +124,9 @@ class RecordFilter:
             records = records.filter(date__lte=self.date_to)
         if self.target is not None:
             kind, pk = self.target
-            records = records.filter(**{"target_group_id" if kind == "g" else "target_region_id": pk})
+            records = records.filter(
+                **{"target_group_id" if kind == "g" else "target_region_id": pk}
+            )
         for name, lookup in ID_LOOKUPS.items():
             if (value := self.query.get(name)) is not None:
                 records = records.filter(**{lookup: value})
@@ -179,7 +183,10 @@ def parse_filter(params: QueryDict) -> RecordFilter:
     if fiscal_year is None:
         fiscal_year = current_fiscal_year()
     first, last = fiscal_year_bounds(fiscal_year)
-    for name, label, day in (("date_from", "期間（から）", date_from), ("date_to", "期間（まで）", date_to)):
+    for name, label, day in (
+        ("date_from", "期間（から）", date_from),
+        ("date_to", "期間（まで）", date_to),
+    ):
         if day is not None and not first <= day <= last:
             errors.append(
                 f"「{label}」の{western_date_label(day)}は{fiscal_year_label(fiscal_year)}"
