@@ -65,3 +65,34 @@ def test_an_outing_of_last_year_is_found_highlighted_on_its_page(new_page, setti
     # 「条件をクリア」: the same year, nothing highlighted.
     page.get_by_role("link", name="条件をクリア").click()
     expect(page.locator("tr.row--saved")).to_have_count(0)
+
+
+def test_a_deleted_record_is_put_back_from_its_years_list(page, setting) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    last = _last_years_lists(setting)
+    record = create_record(
+        by=setting["staff"],
+        data=RecordData(
+            values={
+                "date": date(last, 11, 3),
+                "staff": setting["staff"],
+                "activity_kind": ActivityKind.objects.get(fiscal_year=last, name="出向き・参加"),
+                "place": Place.OUTREACH,
+                "target_group": setting["group"],
+            },
+        ),
+    )
+    login(page, "sato", PASSWORD)
+    page.goto(f"/records/{record.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="削除").click()
+    expect(
+        page.get_by_role("heading", name=f"支援記録（{fiscal_year_label(last)}）")
+    ).to_be_visible()
+    expect(
+        page.get_by_text(f"{last}年11月3日の記録（出向き・参加）をごみ箱に移しました。")
+    ).to_be_visible()
+    expect(page.get_by_text("条件に合う記録はありません")).to_be_visible()
+    page.get_by_role("button", name=f"{last}-11-03の記録（出向き・参加）を元に戻す").click()
+    expect(page.get_by_text(f"{last}年11月3日の記録を元に戻しました。")).to_be_visible()
+    expect(page.locator("#saved")).to_contain_text(f"{last}-11-03")
+    assert SupportRecord.objects.alive().filter(pk=record.pk).exists()
