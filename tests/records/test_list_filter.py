@@ -285,3 +285,31 @@ def test_the_undo_is_offered_only_to_who_may_restore(client, four, staff_user, v
     # An alive record's id offers nothing either.
     client.force_login(staff_user)
     assert "を元に戻す" not in text(client.get(f"/records/?fy=2020&deleted={four['visit'].pk}"))
+
+
+def test_the_highlighted_list_costs_no_query_per_row(
+    staff_client, record, lists, staff_user
+) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = text(staff_client.get("/records/", {"fy": "2020", "saved": str(record.pk)}))
+        assert 'id="saved"' in page
+        return len(captured)
+
+    queries()
+    one = queries()
+    for day in range(1, 21):
+        create_record(
+            by=staff_user,
+            data=RecordData(
+                values={
+                    "date": date(2020, 9, day),
+                    "activity_kind": lists["kind2020:出向き・参加"],
+                    "place": Place.PHONE,
+                },
+            ),
+        )
+    assert queries() == one
