@@ -61,8 +61,9 @@ class RecordFilterForm(QueryForm):
 
 
 # The parameters that choose the rows: what the session remembers and 「条件をクリア」 forgets.
+# Not the note search: what is typed there may be a person's name, kept in no session row.
 FILTER_NAMES = tuple(
-    n for n in RecordFilterForm.base_fields if n not in ("saved", "deleted", "clear")
+    n for n in RecordFilterForm.base_fields if n not in ("saved", "deleted", "clear", "q")
 )
 
 
