@@ -32,7 +32,7 @@ def test_a_staff_member_deletes_a_record_and_restores_it(page, setting) -> None:
     page.get_by_role("button", name="削除").click()
     expect(page.get_by_text("ごみ箱に移しました")).to_be_visible()
 
-    page.get_by_role("link", name="ごみ箱").click()
+    page.get_by_role("link", name="ごみ箱を開く").click()
     row = page.get_by_role("row").filter(has_text="いきいきサロンひだまり")
     expect(row).to_be_visible()
     expect(page.get_by_role("button", name="完全に削除")).to_have_count(0)

@@ -28,7 +28,7 @@ def test_new_record_sent_twice_is_saved_once(staff_client, lists, city) -> None:
     form = {**entry_form(lists, city), "entry_token": token}
     first = staff_client.post("/records/new/", form)
     record = SupportRecord.objects.get()
-    assert first["Location"] == f"/records/{record.pk}/"
+    assert first["Location"] == f"/records/?fy=2020&saved={record.pk}#saved"
 
     # Back, then 保存 again — even with a date the browser reset to today.
     second = staff_client.post("/records/new/", {**form, "date": timezone.localdate().isoformat()})

@@ -12,13 +12,14 @@ page; `?next=` to `url_has_allowed_host_and_scheme`.
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, QueryDict
 
-from tsunagu.lib.fiscal import FiscalParseError, parse_fiscal_year
+from tsunagu.lib.fiscal import DateParseError, FiscalParseError, parse_date, parse_fiscal_year
 
 # The largest id the database can hold (a signed 64-bit integer on SQLite and PostgreSQL).
 MAX_ID = 2**63 - 1
@@ -104,6 +105,51 @@ class FiscalYearField(forms.Field):
             return parse_fiscal_year(text)
         except FiscalParseError as error:
             raise forms.ValidationError(str(error)) from error
+
+
+class DateField(forms.Field):
+    """A date as people write it (2020-04-01, 2020/4/1, 令和2年4月1日, R2.4.1; `lib.fiscal`)."""
+
+    says_why = True  # the message of lib.fiscal tells how to write a date
+    max_length = 30
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> date | None:
+        text = CONTROL.sub("", str(value or "")).strip()
+        if not text:
+            return None
+        if len(text) > self.max_length or not text.isprintable():
+            raise forms.ValidationError("日付として読み取れません。")
+        try:
+            return parse_date(text)
+        except DateParseError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class IdListField(forms.Field):
+    """Row ids separated by commas (?saved=12,13), at most `max_ids`; one id that does not
+    fit (as `parse_id` reads it) drops the whole value."""
+
+    max_ids = 50
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[int]:
+        text = str(value or "").strip()
+        if not text:
+            return []
+        parts = text.split(",")
+        if len(parts) > self.max_ids:
+            raise forms.ValidationError("too many ids")
+        ids = [parse_id(part.strip()) for part in parts]
+        if any(i is None for i in ids):
+            raise forms.ValidationError("not an id")
+        return list(dict.fromkeys(i for i in ids if i is not None))
 
 
 class ChoiceField(forms.ChoiceField):

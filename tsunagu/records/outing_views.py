@@ -28,7 +28,7 @@ from tsunagu.records.services import (
     new_entry_token,
     record_outing,
 )
-from tsunagu.records.views import LAST_PLACE_KEY, _fiscal_year_from, _is_closed
+from tsunagu.records.views import LAST_PLACE_KEY, _fiscal_year_from, _is_closed, list_url
 
 MAX_ROWS = 30  # the formset's max_num
 
@@ -80,7 +80,7 @@ def outing_new(request: HttpRequest) -> HttpResponse:
             else:
                 request.session[LAST_PLACE_KEY] = shared["place"]
                 messages.success(request, f"出向き先での記録を{len(records)}件保存しました。")
-                return redirect("records:list")
+                return redirect(list_url(records[0].fiscal_year, saved=[r.pk for r in records]))
     else:
         initial = initial_for(user, request.session.get(LAST_PLACE_KEY))
         if request.GET.get("date"):

@@ -6,9 +6,27 @@ from typing import Any
 
 from django.http import QueryDict
 
-from tsunagu.core.params import ChoiceField, IdField, ParsedQuery, QueryForm, TextField
-from tsunagu.directory.models import Agency, Region, Zone
-from tsunagu.lib.fiscal import FiscalParseError, current_fiscal_year, parse_fiscal_year
+from tsunagu.core.dates import show_date
+from tsunagu.core.params import (
+    ChoiceField,
+    DateField,
+    FlagField,
+    IdField,
+    IdListField,
+    ParsedQuery,
+    QueryForm,
+    TextField,
+    parse_id,
+)
+from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
+from tsunagu.lib.fiscal import (
+    FiscalParseError,
+    current_fiscal_year,
+    fiscal_year_bounds,
+    fiscal_year_label,
+    fiscal_year_of,
+    parse_fiscal_year,
+)
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.models import (
     ActivityKind,
@@ -23,6 +41,9 @@ class RecordFilterForm(QueryForm):
     """The records list's parameters (see `tsunagu.core.params`)."""
 
     fy = TextField(label="年度", max_length=20)
+    date_from = DateField(label="期間（から）")
+    date_to = DateField(label="期間（まで）")
+    target = TextField(label="支援先", max_length=40)
     zone = IdField(label="圏域")
     region = IdField(label="地域")
     staff = IdField(label="担当職員")
@@ -33,6 +54,17 @@ class RecordFilterForm(QueryForm):
     place = ChoiceField(label="場所", choices=[("", ""), *Place.choices])
     follow_up = ChoiceField(label="フォローアップ", choices=[("", ""), ("open", ""), ("due", "")])
     q = TextField(label="メモを検索")
+    # Not filters: the rows just saved (highlighted) and the one just deleted (undo).
+    saved = IdListField(label="保存した記録")
+    deleted = IdField(label="削除した記録")
+    clear = FlagField(label="条件をクリア")
+
+
+# The parameters that choose the rows: what the session remembers and 「条件をクリア」 forgets.
+# Not the note search: what is typed there may be a person's name, kept in no session row.
+FILTER_NAMES = tuple(
+    n for n in RecordFilterForm.base_fields if n not in ("saved", "deleted", "clear", "q")
+)
 
 
 # Filter parameter → the lookup it narrows the records by.
@@ -52,6 +84,30 @@ class RecordFilter:
     fiscal_year: int
     query: ParsedQuery
     errors: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    # ("g", id) for an activity group, ("r", id) for a regional council, as the pickers say.
+    target: tuple[str, int] | None = None
+    year_ignored: bool = False
+
+    def remembered(self) -> dict[str, str]:
+        """The valid filter parameters as typed, for the session (an ignored one is not
+        kept, so that its message is not said again on every return)."""
+        kept = {n: self.query.raw[n] for n in FILTER_NAMES if self.query.raw.get(n)}
+        if self.year_ignored:
+            kept.pop("fy", None)
+        if self.date_from is None:
+            kept.pop("date_from", None)
+        if self.date_to is None:
+            kept.pop("date_to", None)
+        if self.target is None:
+            kept.pop("target", None)
+        return kept
+
+    @property
+    def is_narrowed(self) -> bool:
+        """Whether anything but the year is chosen (「条件をクリア」 is then offered)."""
+        return any(n != "fy" for n in self.remembered())
 
     @property
     def values(self) -> dict[str, str]:
@@ -63,6 +119,15 @@ class RecordFilter:
     ) -> RecordQuerySet:
         """The filtered records; the note search finds only notes `user` may read."""
         records = records.in_fiscal_year(self.fiscal_year)
+        if self.date_from is not None:
+            records = records.filter(date__gte=self.date_from)
+        if self.date_to is not None:
+            records = records.filter(date__lte=self.date_to)
+        if self.target is not None:
+            kind, pk = self.target
+            records = records.filter(
+                **{"target_group_id" if kind == "g" else "target_region_id": pk}
+            )
         for name, lookup in ID_LOOKUPS.items():
             if (value := self.query.get(name)) is not None:
                 records = records.filter(**{lookup: value})
@@ -98,6 +163,7 @@ class RecordFilter:
                 "consulter_type"
             ),
             "agencies": Agency.objects.all(),
+            "groups": ActivityGroup.objects.all(),
             "places": Place.choices,
         }
 
@@ -105,13 +171,55 @@ class RecordFilter:
 def parse_filter(params: QueryDict) -> RecordFilter:
     query = RecordFilterForm.parse(params)
     errors = list(query.errors)
-    fiscal_year = current_fiscal_year()
+    date_from, date_to = query.get("date_from"), query.get("date_to")
+    # Without a year, a period names its own (「期間」 alone finds the records of 2019).
+    fiscal_year = fiscal_year_of(date_from or date_to) if date_from or date_to else None
+    year_ignored = False
     if raw_year := query.get("fy", "").strip():
         try:
             fiscal_year = parse_fiscal_year(raw_year)
         except FiscalParseError as error:
             errors.append(str(error))
-    return RecordFilter(fiscal_year=fiscal_year, query=query, errors=errors)
+            year_ignored = True
+    if fiscal_year is None:
+        fiscal_year = current_fiscal_year()
+    first, last = fiscal_year_bounds(fiscal_year)
+    for name, label, day in (
+        ("date_from", "期間（から）", date_from),
+        ("date_to", "期間（まで）", date_to),
+    ):
+        if day is not None and not first <= day <= last:
+            errors.append(
+                f"「{label}」の{show_date(day)}は{fiscal_year_label(fiscal_year)}"
+                f"（{show_date(first)}～{show_date(last)}）の外の日付のため、"
+                "使いませんでした。"
+            )
+            if name == "date_from":
+                date_from = None
+            else:
+                date_to = None
+    if date_from and date_to and date_from > date_to:
+        errors.append(
+            f"「期間（から）」の{show_date(date_from)}が「期間（まで）」の"
+            f"{show_date(date_to)}より後のため、期間の指定は使いませんでした。"
+        )
+        date_from = date_to = None
+    target = None
+    if raw_target := query.get("target", "").strip():
+        kind, _, rest = raw_target.partition(":")
+        if kind in ("g", "r") and (pk := parse_id(rest)) is not None:
+            target = (kind, pk)
+        else:
+            errors.append("「支援先」の指定が正しくないため、使いませんでした。")
+    return RecordFilter(
+        fiscal_year=fiscal_year,
+        query=query,
+        errors=errors,
+        date_from=date_from,
+        date_to=date_to,
+        target=target,
+        year_ignored=year_ignored,
+    )
 
 
 def years_with_records() -> list[int]:

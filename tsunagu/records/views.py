@@ -1,8 +1,10 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,6 +55,22 @@ from tsunagu.transfer.exporters import records_download_response
 
 PAGE_SIZE = 50
 LAST_PLACE_KEY = "records.last_place"
+# The list's last filter: /records/ without parameters shows it again.
+FILTER_KEY = "records.list_filter"
+
+
+def list_url(fiscal_year: int, *, saved: Iterable[int] = (), deleted: int | None = None) -> str:
+    """The records list of a fiscal year, the saved records highlighted and scrolled to
+    (or the deleted one offered back), where a save or a deletion lands."""
+    params = QueryDict(mutable=True)
+    params["fy"] = str(fiscal_year)
+    anchor = ""
+    if ids := ",".join(str(pk) for pk in saved):
+        params["saved"] = ids
+        anchor = "#saved"
+    if deleted is not None:
+        params["deleted"] = str(deleted)
+    return f"{reverse('records:list')}?{params.urlencode(safe=',')}{anchor}"
 
 
 def _fiscal_year_from(value: Any) -> int:
@@ -112,7 +130,7 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
                         }
                     )
                     return redirect(f"{reverse('records:new')}?{shared.urlencode()}")
-                return redirect("records:detail", pk=record.pk)
+                return redirect(list_url(record.fiscal_year, saved=[record.pk]))
     else:
         initial = initial_for(user, request.session.get(LAST_PLACE_KEY))
         initial.update({k: v for k, v in request.GET.items() if k in RecordForm.base_fields})
@@ -186,7 +204,7 @@ def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 messages.success(request, "記録を保存しました。")
-                return redirect("records:detail", pk=record.pk)
+                return redirect(list_url(record.fiscal_year, saved=[record.pk]))
     else:
         form = RecordForm(
             initial=_initial_from(record),
@@ -265,14 +283,20 @@ def record_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, action="record.delete")
     delete_record(by=request.user, record=record)
     messages.success(
-        request, f"記録をごみ箱に移しました。{TRASH_DAYS}日間は「ごみ箱」から元に戻せます。"
+        request,
+        f"{show_date(record.date)}の記録（{record.activity_kind.name}）をごみ箱に移しました。"
+        f"{TRASH_DAYS}日間は「ごみ箱」から元に戻せます。",
     )
-    return redirect("records:list")
+    return redirect(list_url(record.fiscal_year, deleted=record.pk))
 
 
 @rule("record.view")
 def record_list(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
+    if not request.GET and (remembered := request.session.get(FILTER_KEY)):
+        params = QueryDict(mutable=True)
+        params.update(remembered)
+        return redirect(f"{reverse('records:list')}?{params.urlencode()}")
     record_filter = parse_filter(request.GET)
     for error in record_filter.errors:
         messages.error(request, error)
@@ -285,7 +309,19 @@ def record_list(request: AuthenticatedRequest) -> HttpResponse:
     download = request.GET.get("download")
     if download in ("xlsx", "csv"):
         return _download(request, records, download, record_filter.fiscal_year)
-    page = Paginator(records.with_related(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = record_filter.query
+    if query.get("clear"):
+        request.session.pop(FILTER_KEY, None)
+    elif not query.get("saved") and query.get("deleted") is None:
+        # A landing after a save or a deletion is not a filter the user chose.
+        _remember(request, record_filter.remembered())
+    saved = set(query.get("saved", []))
+    page_number = request.GET.get("page")
+    if saved and page_number is None:
+        page_number = str(_page_of(records, saved))
+    page = Paginator(records.with_related(), PAGE_SIZE).get_page(page_number)
+    # Only rows on this page, which the user sees anyway: an id of another record says nothing.
+    first_saved = next((r.pk for r in page if r.pk in saved), None)
     return render(
         request,
         "records/record_list.html",
@@ -297,8 +333,38 @@ def record_list(request: AuthenticatedRequest) -> HttpResponse:
             "fiscal_year_label": fiscal_year_label(record_filter.fiscal_year),
             "can_search_notes": can(user, "record.view_note"),
             "query_string": request.GET.urlencode(),
+            "saved": saved,
+            "first_saved": first_saved,
+            "undo": _undoable(user, query.get("deleted")),
         },
     )
+
+
+def _remember(request: AuthenticatedRequest, chosen: dict[str, str]) -> None:
+    if request.session.get(FILTER_KEY) == chosen:
+        return  # unchanged: no session write
+    if chosen:
+        request.session[FILTER_KEY] = chosen
+    else:
+        request.session.pop(FILTER_KEY, None)
+
+
+def _page_of(records: Any, saved: set[int]) -> int:
+    """The page of the list (ordered newest first) on which the first saved record is."""
+    first = records.filter(pk__in=saved).order_by("-date", "-id").values_list("date", "id").first()
+    if first is None:
+        return 1
+    day, pk = first
+    before = records.filter(Q(date__gt=day) | Q(date=day, id__gt=pk)).count()
+    return int(before // PAGE_SIZE + 1)
+
+
+def _undoable(user: User, pk: int | None) -> SupportRecord | None:
+    """The record just deleted, if it is in the trash and the user may restore it."""
+    if pk is None:
+        return None
+    record = SupportRecord.objects.in_trash().select_related("activity_kind").filter(pk=pk).first()
+    return record if record is not None and can(user, "record.restore", record) else None
 
 
 def _download(
@@ -339,6 +405,8 @@ def record_restore(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_record_for_user(request, pk, action="record.restore")
     restore_record(by=request.user, record=record)
     messages.success(request, f"{show_date(record.date)}の記録を元に戻しました。")
+    if request.POST.get("back") == "list":
+        return redirect(list_url(record.fiscal_year, saved=[record.pk]))
     return redirect("records:trash")
 
 
