@@ -364,8 +364,10 @@ def test_a_closed_year_can_be_edited_with_a_warning(admin_client, admin_user, fy
 
     YearClosure.objects.create(fiscal_year=2021, data={}, closed_by=admin_user)
     page = admin_client.get("/categories/kinds/?year=2021").content.decode()
-    assert "令和3年度は締めてあります。" in page
-    assert "締めてあります" not in admin_client.get("/categories/kinds/?year=2020").content.decode()
+    assert "令和3年度は締められています。この一覧を変えても公表済みの集計は変わりません" in page
+    assert (
+        "締められています" not in admin_client.get("/categories/kinds/?year=2020").content.decode()
+    )
 
 
 def test_the_kinds_editor_declares_which_kinds_are_consultations(

@@ -35,6 +35,7 @@ from tsunagu.records.category_forms import (
     initial_rows,
 )
 from tsunagu.records.models import ConsulterType
+from tsunagu.reports.closures import notice_if_closed
 
 ROWS_ADDED_AT_ONCE = 3
 
@@ -155,7 +156,7 @@ def edit_list(request: HttpRequest, slug: str) -> HttpResponse:
             "copied": copied,
             "previous": previous,
             "rows_added_at_once": ROWS_ADDED_AT_ONCE,
-            "closed": _is_closed(year),
+            "closed_notice": notice_if_closed(year, "list"),
         },
     )
 
@@ -187,13 +188,6 @@ def _save_list(
     else:
         messages.info(request, f"{label}に変更はありませんでした。")
     return None
-
-
-def _is_closed(fiscal_year: int) -> bool:
-    """A closed year's list can still be corrected; its published figures stay frozen."""
-    from tsunagu.reports.models import YearClosure
-
-    return YearClosure.objects.in_force().filter(fiscal_year=fiscal_year).exists()
 
 
 def _noun(scheme: services.Scheme) -> str:

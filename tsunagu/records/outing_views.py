@@ -28,7 +28,8 @@ from tsunagu.records.services import (
     new_entry_token,
     record_outing,
 )
-from tsunagu.records.views import LAST_PLACE_KEY, _fiscal_year_from, _is_closed, list_url
+from tsunagu.records.views import LAST_PLACE_KEY, _fiscal_year_from, list_url
+from tsunagu.reports.closures import notice_if_closed
 
 MAX_ROWS = 30  # the formset's max_num
 
@@ -94,7 +95,7 @@ def outing_new(request: HttpRequest) -> HttpResponse:
         "records/outing_form.html",
         {
             **_context(form, formset),
-            "closed": _is_closed(form.fiscal_year),
+            "closed_notice": notice_if_closed(form.fiscal_year, "create"),
             "already_saved": already_saved,
         },
     )
@@ -130,7 +131,12 @@ def outing_choices(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "records/_outing_year_choices.html",
-        {**context, "oob": True, "kind_notices": kind_notices, "closed": _is_closed(fiscal_year)},
+        {
+            **context,
+            "oob": True,
+            "kind_notices": kind_notices,
+            "closed_notice": notice_if_closed(fiscal_year, "create"),
+        },
     )
 
 

@@ -51,6 +51,7 @@ from tsunagu.records.services import (
     restore_record,
     update_record,
 )
+from tsunagu.reports.closures import closed_notice, closed_years, notice_if_closed
 from tsunagu.transfer.exporters import records_download_response
 
 PAGE_SIZE = 50
@@ -142,7 +143,7 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
         _form_context(
             form,
             title="記録の入力",
-            closed=_is_closed(form.fiscal_year),
+            closed_notice=notice_if_closed(form.fiscal_year, "create"),
             already_saved=already_saved,
         ),
     )
@@ -170,8 +171,10 @@ def record_choices(request: AuthenticatedRequest) -> HttpResponse:
             oob=True,
             kind_notices=[kind_notice] if kind_notice else [],
             category_notices=category_notices,
-            closed=_is_closed(fiscal_year),
-            # The edit screen posts the version it opened; its notice speaks of the record.
+            # The edit screen posts the version it opened and the record's stored year.
+            closed_notice=_entry_notice(fiscal_year, _posted_year(request.POST))
+            if request.POST.get("version")
+            else notice_if_closed(fiscal_year, "create"),
             record=bool(request.POST.get("version")),
         ),
     )
@@ -220,16 +223,25 @@ def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             title="記録の編集",
             record=record,
             conflict=conflict,
-            closed=_is_closed(record.fiscal_year),
+            closed_notice=_entry_notice(form.fiscal_year, record.fiscal_year),
         ),
     )
 
 
-def _is_closed(fiscal_year: int) -> bool:
-    """Records of a closed year can still be corrected; the published figures stay."""
-    from tsunagu.reports.models import YearClosure
+def _entry_notice(fiscal_year: int, stored_year: int | None) -> str:
+    """The edit screen's warning: the record's year is closed, or its new date's year is
+    (moving a record in or out of a closed year changes that year's figures alike)."""
+    closed = closed_years()
+    if stored_year is not None and stored_year in closed:
+        return closed_notice(stored_year, "edit")
+    if fiscal_year in closed:
+        return closed_notice(fiscal_year, "create")
+    return ""
 
-    return YearClosure.objects.in_force().filter(fiscal_year=fiscal_year).exists()
+
+def _posted_year(data: QueryDict) -> int | None:
+    value = data.get("stored_year", "")
+    return int(value) if value.isdecimal() and len(value) <= 4 else None
 
 
 def _initial_from(record: SupportRecord) -> dict[str, Any]:
@@ -273,6 +285,7 @@ def record_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             # Said only where a writer would otherwise read the note: a viewer reads none.
             "note_hidden": NOTE_HIDDEN if can(user, "record.view_note") and not show_note else "",
             "may_edit": can(user, "record.edit", record),
+            "closed_notice": notice_if_closed(record.fiscal_year, "delete"),
         },
     )
 
@@ -388,6 +401,12 @@ def trash(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("-deleted_at")
     )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    closed = closed_years()
+    for record in page:
+        # Said in the confirmation before a record of a closed year comes back.
+        record.closed_notice = (
+            closed_notice(record.fiscal_year, "restore") if record.fiscal_year in closed else ""
+        )
     return render(
         request,
         "records/trash.html",

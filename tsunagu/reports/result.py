@@ -98,6 +98,18 @@ class OutreachShare:
         )
 
 
+# The keys of Report.municipality, as the reader sees them.
+MUNICIPALITY_LABELS = {
+    "name": "市区町村名",
+    "council_name": "社会福祉協議会",
+    "population": "人口",
+    "households": "世帯数",
+    "ageing_rate": "高齢化率",
+    "area": "面積",
+    "fiscal_year": "数値の年度",
+}
+
+
 @dataclass(frozen=True)
 class Report:
     fiscal_year: int

@@ -1,7 +1,6 @@
 """Closing a fiscal year (年度締め) freezes its report as the published figures."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +11,7 @@ from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.reports.builder import Scope, build_report
+from tsunagu.reports.differences import Difference, compare
 from tsunagu.reports.models import YearClosure
 from tsunagu.reports.renderers.jsonio import report_from_dict, report_to_dict
 from tsunagu.reports.result import Report
@@ -69,14 +69,6 @@ def reopen_year(*, by: User, fiscal_year: int, reason: str) -> None:
 
 
 @dataclass(frozen=True)
-class Difference:
-    table: str
-    label: str
-    published: int | None
-    current: int | None
-
-
-@dataclass(frozen=True)
 class YearFigures:
     """What the report page shows: the published figures of a closed year, else current."""
 
@@ -106,24 +98,3 @@ def figures_for(fiscal_year: int, scope: Scope | None = None) -> YearFigures:
         current=current,
         differences=tuple(compare(published, current)),
     )
-
-
-def _tables(report: Report) -> dict[str, dict[str, Any]]:
-    tables: dict[str, dict[str, Any]] = {}
-    for section in (*report.sections, report.agency_table):
-        counts: dict[str, Any] = {"合計": section.total}
-        counts.update({row.label: row.count for row in section.rows})
-        tables[section.title] = counts
-    return tables
-
-
-def compare(published: Report, current: Report) -> list[Difference]:
-    """Every count of the published tables that the records no longer give."""
-    before, after = _tables(published), _tables(current)
-    differences = []
-    for table in [*before, *(t for t in after if t not in before)]:
-        old, new = before.get(table, {}), after.get(table, {})
-        for label in [*old, *(label for label in new if label not in old)]:
-            if old.get(label) != new.get(label):
-                differences.append(Difference(table, label, old.get(label), new.get(label)))
-    return differences

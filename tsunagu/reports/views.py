@@ -17,6 +17,7 @@ from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.records.models import SupportRecord
 from tsunagu.records.queries import years_with_records
 from tsunagu.reports.builder import Scope
+from tsunagu.reports.differences import compare_counts
 from tsunagu.reports.forms import CompareForm, ReopenForm, ReportQueryForm
 from tsunagu.reports.renderers.csvio import find_table, render_csv, render_csv_zip
 from tsunagu.reports.renderers.jsonio import render_json
@@ -24,7 +25,7 @@ from tsunagu.reports.renderers.svg import render_share_svg, render_trend_svg
 from tsunagu.reports.renderers.text import render_text
 from tsunagu.reports.renderers.xlsx import render_xlsx
 from tsunagu.reports.result import Report
-from tsunagu.reports.services import close_year, compare, figures_for, reopen_year
+from tsunagu.reports.services import close_year, figures_for, reopen_year
 
 
 def _query(request: AuthenticatedRequest) -> tuple[ReportQueryForm, int, Scope]:
@@ -174,6 +175,6 @@ def compare_page(request: AuthenticatedRequest) -> HttpResponse:
         context.update(
             report_a=report_a,
             report_b=report_b,
-            differences=compare(report_b, report_a),
+            differences=compare_counts(report_b, report_a),
         )
     return render(request, "reports/compare.html", context)

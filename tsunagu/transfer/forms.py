@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from tsunagu.lib.fiscal import FiscalParseError, parse_fiscal_year
 from tsunagu.lib.tabular import TableError, table_format
+from tsunagu.reports.closures import INCLUDE_CLOSED_LABEL
 from tsunagu.transfer.formats import ENTITY_FORMATS, EXPORT_KINDS, KIND_LABELS, Kind, find_entity
 from tsunagu.transfer.services import MAX_UPLOAD_BYTES
 
@@ -27,6 +28,12 @@ class ImportForm(forms.Form):
         label="記録IDが同じ記録は上書きする（支援記録だけ）",
         required=False,
         help_text="チェックしなければ、すでにある記録の行は二重の取り込みとして断ります。",
+    )
+    include_closed = forms.BooleanField(
+        label=INCLUDE_CLOSED_LABEL + "（支援記録だけ）",
+        required=False,
+        help_text="チェックしなければ、締められた年度の日付の行があるファイルは何も取り込みません。"
+        "チェックして取り込んでも公表済みの集計は変わらず、実績報告の画面に違いとして表示されます。",
     )
     file = forms.FileField(
         label="ファイル",

@@ -120,14 +120,18 @@ def open_importer(
     today: date | None = None,
     update: bool = False,
     by: User | None = None,
+    include_closed: bool = False,
 ) -> Importer:
     """The importer for a file; TableError when the file or its header cannot be used.
-    `update` (records only): rows whose 記録ID exists change that record."""
+    `update` (records only): rows whose 記録ID exists change that record.
+    `include_closed` (records only): rows of a closed fiscal year are imported too."""
     if kind == Kind.RECORDS:
         table = read_table(
             data, filename, columns=RECORD_COLUMNS, required=RECORD_REQUIRED, allow_empty=True
         )
-        return RecordImporter(table, today=today, update=update, by=by)
+        return RecordImporter(
+            table, today=today, update=update, by=by, include_closed=include_closed
+        )
     if kind == Kind.CATEGORIES:
         table = read_table(
             data, filename, columns=CATEGORY_COLUMNS, required=CATEGORY_REQUIRED, allow_empty=True
@@ -153,6 +157,7 @@ def import_file(
     entity: str | None = None,
     today: date | None = None,
     update: bool = False,
+    include_closed: bool = False,
 ) -> ImportResult:
     """Import every row of the file, or nothing.
 
@@ -160,10 +165,14 @@ def import_file(
     when any row is bad, ValidationError when the same file was imported before.
     `by=None` is the command line (`tsunagu import` without --user), run as the system.
     `update`: a records row whose 記録ID exists updates that record instead of being
-    refused as a second copy; the updates are an edit by `by`, who must be given."""
+    refused as a second copy; the updates are an edit by `by`, who must be given.
+    `include_closed`: a records file with rows of a closed fiscal year is imported;
+    without it the whole file is refused (reports/closures.py)."""
     require(by, "transfer.import", kind, system=True)
     if update and kind != Kind.RECORDS:
         raise ValidationError("記録IDで上書きできるのは、支援記録の取り込みだけです。")
+    if include_closed and kind != Kind.RECORDS:
+        raise ValidationError("締められた年度の行を取り込めるのは、支援記録の取り込みだけです。")
     if update and by is None:
         raise ValidationError(
             "記録を上書きするときは、取り込む職員を指定してください（コマンドでは --user）。"
@@ -175,7 +184,14 @@ def import_file(
         raise refused
     try:
         importer = open_importer(
-            kind, data, filename, entity=entity, today=today, update=update, by=by
+            kind,
+            data,
+            filename,
+            entity=entity,
+            today=today,
+            update=update,
+            by=by,
+            include_closed=include_closed,
         )
     except TableError as error:
         raise ImportRefused(error) from error

@@ -52,6 +52,7 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
                 filename=upload.name,
                 entity=form.cleaned_data["entity"] or None,
                 update=form.cleaned_data["update"],
+                include_closed=form.cleaned_data["include_closed"],
             )
         except ImportRefused as error:
             refused = error

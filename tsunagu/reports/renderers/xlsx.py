@@ -29,7 +29,14 @@ from tsunagu.reports.renderers.tables import (
     table_entries,
     trend_heading,
 )
-from tsunagu.reports.result import OutreachShare, Report, Section, Style, Trend
+from tsunagu.reports.result import (
+    MUNICIPALITY_LABELS,
+    OutreachShare,
+    Report,
+    Section,
+    Style,
+    Trend,
+)
 
 __all__ = ["render_xlsx", "report_title"]
 
@@ -64,16 +71,6 @@ _SHEET_TITLE_LIMIT = 31
 _UNSAFE_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
 # Characters XML 1.0 cannot hold; openpyxl refuses them (text pasted from Word has \x0b).
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-MUNICIPALITY_LABELS = {
-    "name": "市区町村名",
-    "council_name": "社会福祉協議会",
-    "population": "人口",
-    "households": "世帯数",
-    "ageing_rate": "高齢化率",
-    "area": "面積",
-    "fiscal_year": "数値の年度",
-}
 
 CellValue = str | int | float | None
 

@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, refusal
+from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.lib.tabular import Table
 from tsunagu.records.models import ImportBatch, SupportRecord
+from tsunagu.reports.closures import closed_years, import_refusal
 from tsunagu.transfer.formats import RECORD_ID, Kind
 from tsunagu.transfer.importers.base import Importer
 from tsunagu.transfer.importers.bulk import RecordInserter
@@ -44,8 +46,10 @@ class RecordImporter(Importer):
         *,
         update: bool = False,
         by: User | None = None,
+        include_closed: bool = False,
     ) -> None:
         self.table = table
+        self.include_closed = include_closed
         self.today = today or timezone.localdate()
         self.update = update
         self.by = by
@@ -54,7 +58,9 @@ class RecordImporter(Importer):
 
     def validate(self, errors: Errors) -> int:
         resolver = RecordResolver(Lookups(), self.today)
-        duplicates = DuplicateCheck(errors, update=self.update, by=self.by)
+        # A closed year's records change nothing published; said, and refused unless asked.
+        closed = frozenset() if self.include_closed else closed_years()
+        duplicates = DuplicateCheck(errors, update=self.update, by=self.by, closed=closed)
         self.close()
         spool = self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         chunk: list[ResolvedRecord] = []
@@ -64,6 +70,9 @@ class RecordImporter(Importer):
             resolved = resolver.resolve(row, errors)
             if resolved is not None and resolved.record_id is not None:
                 duplicates.add(row.number, resolved.record_id)
+            if resolved is not None and fiscal_year_of(resolved.record_date) in closed:
+                errors.add(row.number, "日付", import_refusal(fiscal_year_of(resolved.record_date)))
+                continue
             if resolved is None or errors:
                 continue
             chunk.append(resolved)
@@ -128,8 +137,16 @@ class DuplicateCheck:
     gives twice: importing an export again must never make a second copy. Looked up in
     batches, so a large file costs a few queries."""
 
-    def __init__(self, errors: Errors, *, update: bool = False, by: User | None = None) -> None:
+    def __init__(
+        self,
+        errors: Errors,
+        *,
+        update: bool = False,
+        by: User | None = None,
+        closed: frozenset[int] = frozenset(),
+    ) -> None:
         self.errors = errors
+        self.closed = closed
         self.update = update
         self.by = by
         self.seen: dict[int, int] = {}  # 記録ID → row number
@@ -179,6 +196,9 @@ class DuplicateCheck:
                 "同じ記録を二重に取り込まないため、取り込みません。"
                 "新しい記録として取り込むなら、記録IDを空欄にしてください。"
             )
+        if record.fiscal_year in self.closed:
+            year = fiscal_year_label(record.fiscal_year)
+            return f"{label}は{year}の記録です。{import_refusal(record.fiscal_year)}"
         if self.by is not None and not can(self.by, "record.edit", record):
             return f"{label}は変更できません。{refusal('record.edit')}"
         return None

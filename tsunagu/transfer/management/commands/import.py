@@ -36,6 +36,13 @@ class Command(BaseCommand):
             "（指定しなければ二重の取り込みとして断ります。--user が必要です）",
         )
 
+        parser.add_argument(
+            "--include-closed",
+            action="store_true",
+            help="支援記録で、締められた年度の日付の行も取り込みます"
+            "（指定しなければ、そのような行があるファイルは何も取り込みません）",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
@@ -55,6 +62,7 @@ class Command(BaseCommand):
                 filename=path.name,
                 entity=options["entity"],
                 update=options["update"],
+                include_closed=options["include_closed"],
             )
         except ImportRefused as refused:
             for line in refused.lines():
