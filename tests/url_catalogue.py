@@ -203,16 +203,7 @@ def addresses(world: World, name: str) -> list[Address]:
     ]
 
 
-# URLs whose argument sets open different pages (not the same page for another object).
-EVERY_VARIANT = {"grants:step"}
-
-
 def pages(world: World) -> list[Address]:
-    """The address of every URL a browser opens as a page: with its ordinary arguments,
-    or with each set of them where they choose a different page."""
-    found = []
-    for name in sorted(VIEWS):
-        if name not in NOT_PAGES:
-            variants = addresses(world, name)
-            found += variants if name in EVERY_VARIANT else variants[:1]
-    return found
+    """The address of every URL a browser might open as a page, with its ordinary
+    arguments (a URL that takes only POST answers 405)."""
+    return [addresses(world, name)[0] for name in sorted(VIEWS) if name not in NOT_PAGES]
