@@ -97,6 +97,7 @@ def test_every_page_fits_a_phone_and_its_forms_a_thumb(
     login(page, "admin", DEMO_PASSWORD)
 
     wide, small, broken, walked, redirected, unfocused = [], [], [], [], [], []
+    template_text = []
     for address in pages(world):
         answer = page.request.get(address.path, max_redirects=0)
         if answer.status == 405:
@@ -113,11 +114,15 @@ def test_every_page_fits_a_phone_and_its_forms_a_thumb(
         if found["scroll"] > found["inner"]:
             wide.append(f"{address.path}: {found['scroll']}px {found['culprits']}")
         small += [f"{address.path}: {control}" for control in page.evaluate(SMALL, THUMB)]
+        # A multi-line {# … #} is not a comment to Django: it shows on the page.
+        if page.evaluate("/[{][#%]/.test(document.body.innerText)"):
+            template_text.append(address.path)
         if address.name not in FORM_BELOW_THE_PAGE and page.evaluate(UNFOCUSED_FORM):
             unfocused.append(address.path)
 
     assert not broken, "\n".join(broken)
     assert redirected == ["login"]  # a signed-in user is sent on to the home page
+    assert not template_text, f"template code shown on the page: {template_text}"
     assert not wide, "pages wider than the phone:\n" + "\n".join(wide)
     assert not small, "controls smaller than a thumb:\n" + "\n".join(small)
     assert not unfocused, "entry forms that open without focus on a field (data-autofocus):\n" + (
