@@ -61,10 +61,14 @@ SMALL = """(thumb) => {
   return out;
 }"""
 
-# An entry form (a POST form of class "form") opens with focus on its first field
+# An entry form (a POST form of class "form") with fields opens with focus on the first
 # (data-autofocus, tsunagu.js)…
-UNFOCUSED_FORM = """() => !!document.querySelector("main form.form[method=post]")
-  && !document.activeElement.closest("main form")"""
+UNFOCUSED_FORM = """() => {
+  const form = document.querySelector("main form.form[method=post]");
+  const fields = form ? [...form.querySelectorAll("input:not([type=hidden]), select, textarea")] : [];
+  const visible = fields.some((f) => !f.disabled && f.getClientRects().length);
+  return visible && !document.activeElement.closest("main form");
+}"""
 # …except where the form comes after what the page shows, and focus would jump past it.
 FORM_BELOW_THE_PAGE = {
     "api_tokens:list": "issuing a token, above the list of tokens issued",
