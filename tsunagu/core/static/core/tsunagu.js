@@ -54,3 +54,27 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// Keyboard users start where the work is. After a submit the server refused, focus goes
+// to the summary of what to fix (announced, role=alert); on an entry form (marked
+// data-autofocus), to its first field, instead of a dozen Tabs through the menus.
+(function () {
+  "use strict";
+  var summary = document.querySelector("main .error-summary");
+  if (summary) {
+    if (!summary.hasAttribute("tabindex")) { summary.tabIndex = -1; }
+    summary.focus();
+    return;
+  }
+  var form = document.querySelector("main form[data-autofocus]");
+  if (!form) { return; }
+  var fields = form.querySelectorAll(
+    "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])"
+  );
+  for (var i = 0; i < fields.length; i += 1) {
+    if (fields[i].getClientRects().length) {
+      fields[i].focus();
+      return;
+    }
+  }
+})();
