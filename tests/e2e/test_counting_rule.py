@@ -28,6 +28,7 @@ def test_a_consultation_without_a_type_is_refused(page, setting) -> None:  # typ
     assert not SupportRecord.objects.exists()
 
     page.get_by_role("radio", name="ニーズを抱えている個人").check()
+    page.get_by_role("checkbox", name="近況報告など").check()
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator("#saved")).to_contain_text("相談対応")
     assert SupportRecord.objects.get().consulter_type.name == "ニーズを抱えている個人"
