@@ -4,11 +4,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import Max
 from django.http import QueryDict
 
 from tsunagu.core.params import ChoiceField, IdField, ParsedQuery, QueryForm, TextField
 from tsunagu.directory.models import Agency, Region, Zone
-from tsunagu.lib.fiscal import FiscalParseError, current_fiscal_year, parse_fiscal_year
+from tsunagu.lib.fiscal import (
+    FiscalParseError,
+    current_fiscal_year,
+    default_fiscal_year,
+    parse_fiscal_year,
+)
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.models import (
     ActivityKind,
@@ -16,6 +22,7 @@ from tsunagu.records.models import (
     ConsulterType,
     Place,
     RecordQuerySet,
+    SupportRecord,
 )
 
 
@@ -105,13 +112,27 @@ class RecordFilter:
 def parse_filter(params: QueryDict) -> RecordFilter:
     query = RecordFilterForm.parse(params)
     errors = list(query.errors)
-    fiscal_year = current_fiscal_year()
     if raw_year := query.get("fy", "").strip():
         try:
             fiscal_year = parse_fiscal_year(raw_year)
         except FiscalParseError as error:
             errors.append(str(error))
+            fiscal_year = default_record_year()
+    else:
+        fiscal_year = default_record_year()
     return RecordFilter(fiscal_year=fiscal_year, query=query, errors=errors)
+
+
+def default_record_year() -> int:
+    """The year every page opens on (the records list, the reports, the カルテ, the plans,
+    the lists): this fiscal year if it has records, else the latest year before it with
+    records, else this year (fiscal.default_fiscal_year). One indexed MAX query."""
+    latest = (
+        SupportRecord.objects.alive()
+        .filter(fiscal_year__lte=current_fiscal_year())
+        .aggregate(latest=Max("fiscal_year"))["latest"]
+    )
+    return default_fiscal_year([] if latest is None else [latest])
 
 
 def years_with_records() -> list[int]:
