@@ -14,9 +14,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds
+from tsunagu.lib.fiscal import current_fiscal_year
+from tsunagu.records.demo_data import DEMO_YEARS as STORY_YEARS
 
-STORY_YEARS = (2018, 2019, 2020)
 STORY_LAST_YEAR = STORY_YEARS[-1]
 BATCH_PREFIX = "demo-FY"
 
@@ -61,10 +61,6 @@ class DemoYears:
             return story_date.replace(year=year)
         except ValueError:
             return story_date.replace(year=year, day=28)
-
-    def in_past(self, fiscal_year: int) -> bool:
-        """The year is over on `today`."""
-        return fiscal_year_bounds(fiscal_year)[1] < self.today
 
 
 def loaded_last_year() -> int | None:
