@@ -14,7 +14,7 @@ from tsunagu.cases.models import Case, CaseStatus
 
 @pytest.fixture
 def demo(db):  # type: ignore[no-untyped-def]
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", last_year=2020, stdout=io.StringIO())
     return User.objects.get(username="admin")
 
 

@@ -12,7 +12,7 @@ def counts() -> dict[str, int]:
 
 
 def test_demo_is_shaped_like_the_reference_city_and_idempotent(db) -> None:  # type: ignore[no-untyped-def]
-    call_command("demo")
+    call_command("demo", last_year=2020)
     first = counts()
     assert first["Zone"] == 3
     assert first["Region"] == 13
@@ -26,7 +26,7 @@ def test_demo_is_shaped_like_the_reference_city_and_idempotent(db) -> None:  # t
     # one staff member per zone, plus an administrator
     assert all(zone.staff and zone.staff.role == Role.STAFF for zone in Zone.objects.all())
     assert User.objects.filter(role=Role.ADMIN).exists()
-    call_command("demo")
+    call_command("demo", last_year=2020)
     assert counts() == first
 
 
@@ -38,7 +38,7 @@ def test_demo_refuses_a_database_that_holds_a_councils_own_accounts(db) -> None:
     with pytest.raises(
         CommandError, match="デモ以外のデータがあります（職員アカウント「yamada」）"
     ):
-        call_command("demo")
+        call_command("demo", last_year=2020)
     assert not Zone.objects.exists()
 
 
@@ -46,12 +46,12 @@ def test_demo_refuses_when_a_demo_account_has_a_real_password(db) -> None:  # ty
     import pytest
     from django.core.management.base import CommandError
 
-    call_command("demo")
+    call_command("demo", last_year=2020)
     admin = User.objects.get(username="admin")
     admin.set_password("kanari-nagai-pass-42")
     admin.save()
     with pytest.raises(CommandError, match="「admin」"):
-        call_command("demo")
+        call_command("demo", last_year=2020)
 
 
 def test_start_marks_every_page_of_the_demo(db, client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +61,7 @@ def test_start_marks_every_page_of_the_demo(db, client, monkeypatch) -> None:  #
 
     monkeypatch.setattr(start, "call_command", lambda name, *a, **k: None)
     monkeypatch.setattr(settings, "DEMO_MODE", False)
-    call_command("demo")
+    call_command("demo", last_year=2020)
     start.Command().handle(host="127.0.0.1", port=0)
     assert settings.DEMO_MODE is True
     client.force_login(User.objects.get(username="sato"))

@@ -19,7 +19,7 @@ SKIP = ("/logout/", "/download", "/export", ".xlsx", ".csv", ".json", "/print")
 def test_no_page_breaks_the_content_security_policy(
     new_page, live_server, transactional_db
 ) -> None:  # type: ignore[no-untyped-def]
-    call_command("demo", stdout=StringIO())
+    call_command("demo", last_year=2020, stdout=StringIO())
     page = new_page()
     refusals: list[str] = []
     page.on(

@@ -9,7 +9,7 @@ from tsunagu.directory.models import ActivityGroup
 
 
 def test_staff_logs_in_and_sees_the_dashboard_in_japanese(page, transactional_db) -> None:  # type: ignore[no-untyped-def]
-    call_command("demo", stdout=StringIO())
+    call_command("demo", last_year=2020, stdout=StringIO())
     login(page, "sato", DEMO_PASSWORD)
     assert page.locator("html").get_attribute("lang") == "ja"
     expect(page.get_by_role("heading", name="ホーム", level=1)).to_be_visible()
@@ -25,7 +25,7 @@ def test_staff_logs_in_and_sees_the_dashboard_in_japanese(page, transactional_db
 
 
 def test_wrong_password_is_explained(page, transactional_db) -> None:  # type: ignore[no-untyped-def]
-    call_command("demo", stdout=StringIO())
+    call_command("demo", last_year=2020, stdout=StringIO())
     page.goto("/login/")
     page.get_by_label("ユーザー名").fill("sato")
     page.get_by_label("パスワード").fill("machigai")
@@ -34,7 +34,7 @@ def test_wrong_password_is_explained(page, transactional_db) -> None:  # type: i
 
 
 def test_admin_adds_and_deactivates_a_group_by_keyboard(page, transactional_db) -> None:  # type: ignore[no-untyped-def]
-    call_command("demo", stdout=StringIO())
+    call_command("demo", last_year=2020, stdout=StringIO())
     login(page, "admin", DEMO_PASSWORD)
     page.get_by_role("link", name="マスタ", exact=True).click()
     page.get_by_role("link", name="活動団体・活動の場").click()

@@ -13,7 +13,7 @@ from tsunagu.plans.queries import records_of
 
 
 def test_staff_open_a_regional_council_page_from_the_plans(page, transactional_db) -> None:  # type: ignore[no-untyped-def]
-    call_command("demo", stdout=StringIO())
+    call_command("demo", last_year=2020, stdout=StringIO())
     load_demo(by=User.objects.get(username="admin"))
     region = Region.objects.get(name="境南地域社協")
     total = records_of(region).in_fiscal_year(2020).count()

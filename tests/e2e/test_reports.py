@@ -10,7 +10,7 @@ from tsunagu.reports.models import YearClosure
 
 
 def test_admin_reads_and_closes_the_demo_year(page, transactional_db) -> None:  # type: ignore[no-untyped-def]
-    call_command("demo", stdout=StringIO())
+    call_command("demo", last_year=2020, stdout=StringIO())
     login(page, "admin", DEMO_PASSWORD)
     page.get_by_role("link", name="実績報告").click()
     page.get_by_label("年度", exact=True).select_option(label="令和2年度")

@@ -13,7 +13,7 @@ from tsunagu.lib.fiscal import current_fiscal_year
 
 @pytest.fixture
 def demo(db: None) -> str:
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", last_year=2020, stdout=io.StringIO())
     return load_demo(by=User.objects.get(username="admin"))
 
 

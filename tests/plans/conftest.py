@@ -18,7 +18,7 @@ from tsunagu.records.models import ActivityKind, ConsulterType, Place, SupportRe
 @pytest.fixture
 def demo(db: None) -> User:
     """The demo council with its records and plans; returns its administrator."""
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", last_year=2020, stdout=io.StringIO())
     admin = User.objects.get(username="admin")
     load_demo(by=admin)
     return admin

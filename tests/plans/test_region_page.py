@@ -12,7 +12,7 @@ from tsunagu.records.models import SupportRecord
 
 pytestmark = pytest.mark.django_db
 
-# The demo records cover 平成30年度〜令和2年度.
+# The demo pinned to 平成30年度〜令和2年度 (conftest: last_year=2020).
 YEAR = 2020
 
 

@@ -31,7 +31,7 @@ Through = SupportRecord.categories.through
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """One demo load for the whole module, rolled back at its end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", stdout=StringIO())
+        call_command("demo", last_year=2020, stdout=StringIO())
         yield
         transaction.set_rollback(True)
 
@@ -63,7 +63,7 @@ def category_shapes(fy: int, consulter_type: str) -> dict[str, Shape]:
 def test_running_the_demo_again_changes_nothing(db: None, demo: None) -> None:
     before = counts()
     out = StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", last_year=2020, stdout=out)
     assert counts() == before
     assert "読み込み済み" in out.getvalue()
 

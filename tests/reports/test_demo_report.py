@@ -15,7 +15,7 @@ def demo_text(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-de
         from django.db import transaction
 
         with transaction.atomic():
-            call_command("demo", stdout=StringIO())
+            call_command("demo", last_year=2020, stdout=StringIO())
             text = render_text(build_report(2020))
             transaction.set_rollback(True)
     return text

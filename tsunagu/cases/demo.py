@@ -29,6 +29,7 @@ from tsunagu.cases.services import (
     record_ask,
     record_match,
 )
+from tsunagu.core.demo_years import DemoYears
 from tsunagu.directory.models import ActivityGroup, Agency, Region
 from tsunagu.lib.fiscal import fiscal_year_of
 from tsunagu.lib.textnorm import normalize
@@ -245,8 +246,8 @@ CASES = (
 )
 
 
-def load_demo(*, by: User, today: date | None = None) -> str:
-    today = today or timezone.localdate()
+def load_demo(*, by: User, today: date | None = None, years: DemoYears | None = None) -> str:
+    today = today or (years.today if years else timezone.localdate())
     if Case.objects.filter(pseudonym__in=[c.pseudonym for c in CASES]).exists():
         return "個別支援：読み込み済みのため追加していません"
     users = {u.username: u for u in User.objects.filter(username__in={c.staff for c in CASES})}

@@ -2,8 +2,9 @@
 
 Every grant goes through the real services: the zone's staff member enters the
 application and the expense report, the administrator decides, pays and settles. The old
-years (FY2018–2020) are settled; this year's grants are at every step. Fundraising covers
-FY2016–2020, with door-to-door giving falling 73% in FY2020, as in docs/domain.md.
+years (written as FY2018–2020, placed by tsunagu/core/demo_years.py) are settled; this
+year's grants are at every step. Fundraising covers the five years to the last (written as
+FY2016–2020), with door-to-door giving falling 73% in the last, as in docs/domain.md.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import random
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.demo_years import DemoYears, demo_years
 from tsunagu.directory.models import Region
 from tsunagu.grants.models import (
     FundraisingDrive,
@@ -37,7 +38,6 @@ from tsunagu.grants.services import (
     save_programme,
     settle_grant,
 )
-from tsunagu.lib.fiscal import current_fiscal_year
 
 OLD_YEARS = (2018, 2019, 2020)
 CAP = 300_000
@@ -106,8 +106,9 @@ FUNDRAISING = {
 YEAR_END_SHARE = {"戸別募金": 0.42, "街頭募金": 0.35, "法人募金": 0.25}
 
 
-def load_demo(*, by: User) -> str:
+def load_demo(*, by: User, years: DemoYears | None = None) -> str:
     """Load the demo grants and fundraising; running it again adds nothing."""
+    years = years or demo_years()
     users = {u.username: u for u in User.objects.filter(username__in=["admin", "sato"])}
     admin = users.get("admin", by)
     regions = list(Region.objects.filter(active=True).select_related("zone", "zone__staff"))
@@ -115,18 +116,31 @@ def load_demo(*, by: User) -> str:
         return "助成金：地域社協がないため読み込みませんでした"
     created = 0
     with transaction.atomic():
-        for fiscal_year in OLD_YEARS:
-            programme = _programme(admin, fiscal_year, SOURCES[fiscal_year])
+        today = years.today
+        current = years.current
+        for story in OLD_YEARS:
+            fiscal_year = years.year(story)
+            if fiscal_year >= current:
+                continue  # the year in progress has this year's grants, below
+            programme = _programme(admin, fiscal_year, SOURCES[story])
             for index, region in enumerate(regions):
-                created += _grant(admin, programme, region, index, target=GrantState.SETTLED)
-        today = timezone.localdate()
-        current = current_fiscal_year(today)
-        if current not in OLD_YEARS:
+                created += _grant(
+                    admin, programme, region, index, target=GrantState.SETTLED, story=story
+                )
+        if current not in years.years or years.lives_today:
             programme = _programme(admin, current, CURRENT_SOURCES)
             for index, region in enumerate(regions):
                 target = CURRENT_STATES[index % len(CURRENT_STATES)]
-                created += _grant(admin, programme, region, index, target=target, today=today)
-        cells = _fundraising(by)
+                created += _grant(
+                    admin,
+                    programme,
+                    region,
+                    index,
+                    target=target,
+                    today=today,
+                    story=years.story(current),
+                )
+        cells = _fundraising(by, years)
         if created or cells:
             log_action(
                 by=by,
@@ -178,17 +192,20 @@ def _grant(
     *,
     target: GrantState,
     today: date | None = None,
+    story: int,
 ) -> int:
+    """One region's grant of the programme's year; `story` is the year of the data above
+    it is drawn from (the programme's own year when the demo is pinned to 2020)."""
     if Grant.objects.filter(programme=programme, region=region).exists():
         return 0
     fiscal_year = programme.fiscal_year
-    rng = random.Random(f"{fiscal_year}-{region.name}")  # noqa: S311 - demo figures
+    rng = random.Random(f"{story}-{region.name}")  # noqa: S311 - demo figures
     staff = region.zone.staff or admin
     applied_on, decided_on, paid_on, reported_on, settled_on = _dates(fiscal_year, today)
 
-    exception = EXCEPTION if (fiscal_year, region.name) == EXCEPTION[:2] else None
+    exception = EXCEPTION if (story, region.name) == EXCEPTION[:2] else None
     requested = exception[2] if exception else rng.choice([240_000, 270_000, 300_000, 300_000])
-    if fiscal_year == 2020:
+    if story == 2020:
         requested = rng.choice([150_000, 200_000, 250_000])  # activities cut back in COVID
     items = rng.sample(EXPENSE_ITEMS, k=rng.randint(3, 5))
     planned = _split(requested + rng.choice([20_000, 40_000, 60_000]), len(items), rng)
@@ -226,7 +243,7 @@ def _grant(
         return 1
     income = fee - rng.choice([0, 5_000, 10_000])
     unused = rng.choice([0, 0, 8_500, 15_200, 31_000])
-    if fiscal_year == 2020:
+    if story == 2020:
         unused = rng.choice([62_000, 95_400, 120_000])  # salons cancelled in COVID
     spent = decided + income - unused
     actual = _split(spent, len(items), rng)
@@ -257,7 +274,7 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
     return [*amounts, total - sum(amounts)]
 
 
-def _fundraising(by: User) -> int:
+def _fundraising(by: User, years: DemoYears) -> int:
     ensure_fundraising_lists()
     drives = {d.name: d for d in FundraisingDrive.objects.all()}
     methods = {m.name: m for m in FundraisingMethod.objects.all()}
@@ -265,7 +282,8 @@ def _fundraising(by: User) -> int:
     if red is None or year_end is None:
         return 0
     cells = 0
-    for index, fiscal_year in enumerate(FUNDRAISING_YEARS):
+    for index, story in enumerate(FUNDRAISING_YEARS):
+        fiscal_year = years.year(story)
         if FundraisingTotal.objects.filter(fiscal_year=fiscal_year).exists():
             continue
         amounts: dict[tuple[int, int], int | str | None] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ __all__ = [
     "FiscalParseError",
     "current_fiscal_year",
     "date_label",
+    "default_fiscal_year",
     "era_of",
     "fiscal_year_bounds",
     "fiscal_year_label",
@@ -92,6 +94,16 @@ def current_fiscal_year(today: date | None = None) -> int:
     if today is None:
         today = datetime.now(TOKYO).date()
     return fiscal_year_of(today)
+
+
+def default_fiscal_year(years_with_data: Iterable[int], today: date | None = None) -> int:
+    """The year a page opens on when none is asked for: this fiscal year if it has data,
+    else the latest year before it that has (a council that stopped entering, or a demo
+    pinned to an old year), else this year. Years after this one never win: entry made
+    ahead does not move every page into the future."""
+    current = current_fiscal_year(today)
+    earlier = [y for y in years_with_data if y <= current]
+    return max(earlier, default=current)
 
 
 def _next_era(era: Era) -> Era | None:

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.demo_years import DemoYears, demo_years
 from tsunagu.directory.models import Region
-from tsunagu.lib.fiscal import current_fiscal_year
 from tsunagu.lib.textnorm import normalize
 from tsunagu.plans import demo_data as data
 from tsunagu.plans.models import Initiative, InitiativeRecord, Plan, PlanTarget, Status
@@ -39,8 +39,18 @@ STATUS_WEIGHTS = {
 CURRENT_WEIGHTS = {Status.IN_PROGRESS: 5, Status.NOT_STARTED: 1, Status.ACHIEVED: 1}
 
 
-def load_demo(*, by: User) -> str:
+def plan_shift(years: DemoYears) -> int:
+    """Years the plans of demo_data move by. Pinned to 2020, none: the 2019–2023 plans have
+    progress in 2019 and 2020 and the current ones (2024–2028) in this year. Placed later,
+    one year less than the records, so that the old plans' progress falls in the demo's
+    first two years and their third is the current year (the next plans are then ahead)."""
+    return max(years.offset - 1, 0)
+
+
+def load_demo(*, by: User, years: DemoYears | None = None) -> str:
     """Load the plans not loaded yet. Returns a one-line summary in Japanese."""
+    years = years or demo_years()
+    shift = plan_shift(years)
     with transaction.atomic():
         add_default_targets(by=by)
         targets = {t.name_key: t for t in PlanTarget.objects.all()}
@@ -48,12 +58,13 @@ def load_demo(*, by: User) -> str:
         created: list[tuple[Plan, data.PlanSpec]] = []
         for spec in data.PLANS:
             region = regions.get(normalize(spec.region))
-            if region is None or Plan.objects.filter(region=region, start_year=spec.start).exists():
+            start = spec.start + shift
+            if region is None or Plan.objects.filter(region=region, start_year=start).exists():
                 continue
-            plan = create_plan(by=by, data=_plan_data(spec, region, targets))
+            plan = create_plan(by=by, data=_plan_data(spec, region, targets, shift))
             created.append((plan, spec))
-        statuses = sum(_statuses(by, plan) for plan, _ in created)
-        links = _links(by, created)
+        statuses = sum(_statuses(by, plan, years, shift) for plan, _ in created)
+        links = _links(by, created, shift)
     total = Plan.objects.count()
     regions_with_plan = Plan.objects.values("region").distinct().count()
     return (
@@ -62,11 +73,13 @@ def load_demo(*, by: User) -> str:
     )
 
 
-def _plan_data(spec: data.PlanSpec, region: Region, targets: dict[str, PlanTarget]) -> PlanData:
+def _plan_data(
+    spec: data.PlanSpec, region: Region, targets: dict[str, PlanTarget], shift: int
+) -> PlanData:
     return PlanData(
         region=region,
-        start_year=spec.start,
-        end_year=spec.end,
+        start_year=spec.start + shift,
+        end_year=spec.end + shift,
         slogans=list(spec.slogans),
         goals=[
             GoalData(text, [targets[normalize(n)] for n in names if normalize(n) in targets])
@@ -78,16 +91,20 @@ def _plan_data(spec: data.PlanSpec, region: Region, targets: dict[str, PlanTarge
     )
 
 
-def _statuses(by: User, plan: Plan) -> int:
-    this_year = current_fiscal_year()
-    rng = random.Random(SEED * 100 + plan.region_id * 10 + plan.start_year % 10)  # noqa: S311
+def _statuses(by: User, plan: Plan, demo: DemoYears, shift: int) -> int:
+    this_year = demo.current
+    story_start = plan.start_year - shift
+    rng = random.Random(SEED * 100 + plan.region_id * 10 + story_start % 10)  # noqa: S311
     groups = [g.name for g in plan.region.groups.filter(active=True)] or [plan.region.name]
     initiatives = list(plan.initiatives.all())
-    years = [y for y in (*PAST_YEARS, this_year) if plan.covers(y)]
+    past = [y + shift for y in PAST_YEARS]
+    years = [y for y in dict.fromkeys((*past, this_year)) if plan.covers(y)]
     written = 0
     last: dict[int, str] = {}
     for year in years:
-        weights = STATUS_WEIGHTS.get(year, CURRENT_WEIGHTS)
+        weights = (
+            STATUS_WEIGHTS.get(year - shift, CURRENT_WEIGHTS) if year in past else CURRENT_WEIGHTS
+        )
         entries = []
         for initiative in initiatives:
             if last.get(initiative.pk) == Status.ACHIEVED:
@@ -114,13 +131,13 @@ def _matches(record: SupportRecord, keywords: tuple[str, ...]) -> bool:
     return any(normalize(k) in text for k in keywords)
 
 
-def _links(by: User, created: list[tuple[Plan, data.PlanSpec]]) -> int:
+def _links(by: User, created: list[tuple[Plan, data.PlanSpec]], shift: int) -> int:
     links: list[InitiativeRecord] = []
     for plan, spec in created:
         rng = random.Random(SEED + plan.pk)  # noqa: S311
         keywords = {i.theme: i.keywords for i in spec.initiatives}
         initiatives: list[Initiative] = list(plan.initiatives.all())
-        for year in PAST_YEARS:
+        for year in (y + shift for y in PAST_YEARS):
             if not plan.covers(year):
                 continue
             records = list(

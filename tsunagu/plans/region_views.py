@@ -19,7 +19,7 @@ from tsunagu.plans.queries import (
     support_counts,
 )
 from tsunagu.plans.views import year_param
-from tsunagu.records.queries import years_with_records
+from tsunagu.records.queries import default_record_year, years_with_records
 
 
 def _regions() -> list[Region]:
@@ -32,7 +32,7 @@ def _regions() -> list[Region]:
 
 @rule("plan.view")
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    year = year_param(request, current_fiscal_year())
+    year = year_param(request, default_record_year())
     regions = _regions()
     plans = current_plans(regions, year)
     summary = status_summary(plans.values(), year)
@@ -57,7 +57,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 @rule("plan.view")
 def overview(request: AuthenticatedRequest) -> HttpResponse:
     """Every council's slogans and priority goals for one fiscal year, side by side."""
-    year = year_param(request, current_fiscal_year())
+    year = year_param(request, default_record_year())
     regions = _regions()
     plans = {p.region_id: p for p in Plan.objects.covering(year).with_contents()}
     used = {t.pk for p in plans.values() for g in p.goals.all() for t in g.targets.all()}
@@ -94,7 +94,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
 @rule("plan.view")
 def region_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     region = get_region_for_user(request, pk)
-    year = year_param(request, current_fiscal_year())
+    year = year_param(request, default_record_year())
     plans = list(Plan.objects.filter(region=region).with_contents().order_by("-start_year"))
     plan = next((p for p in plans if p.covers(year)), None)
     counts = support_counts(region, year)

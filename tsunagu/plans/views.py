@@ -19,7 +19,6 @@ from tsunagu.core.concurrency import Conflict, edit_page
 from tsunagu.core.params import FiscalYearField, FlagField, IdField, QueryForm
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import (
-    current_fiscal_year,
     fiscal_year_label,
 )
 from tsunagu.plans.access import (
@@ -66,6 +65,7 @@ from tsunagu.plans.spreadsheet import PLAN_COLUMNS, PROGRESS_COLUMNS, PlanImport
 from tsunagu.plans.spreadsheet import export_plans as build_workbook
 from tsunagu.plans.spreadsheet import import_plans as read_workbook
 from tsunagu.records.models import ActivityKind
+from tsunagu.records.queries import default_record_year
 
 PAGE_SIZE = 50
 LIST_SENT = "initiatives_listed"  # the hidden field of record_link.html's checkbox list
@@ -126,7 +126,7 @@ def _plan_context(plan: Plan, year: int) -> dict[str, Any]:
 @rule("plan.view")
 def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk)
-    year = plan.year_in_period(year_param(request, current_fiscal_year()))
+    year = plan.year_in_period(year_param(request, default_record_year()))
     history = status_history(plan)
     initiatives = list(plan.initiatives.all())
     table = [(i, [history.get(i.pk, {}).get(y) for y in plan.years]) for i in initiatives]
@@ -146,7 +146,7 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @rule("plan.view")
 def plan_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk)
-    year = plan.year_in_period(year_param(request, current_fiscal_year()))
+    year = plan.year_in_period(year_param(request, default_record_year()))
     return render(request, "plans/plan_print.html", _plan_context(plan, year))
 
 
@@ -301,7 +301,7 @@ def _year_status_form(
 def plan_records(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The council's records of a year, to choose those to link to the initiatives."""
     plan = get_plan_for_user(request, pk, write=True)
-    year = plan.year_in_period(year_param(request, current_fiscal_year()))
+    year = plan.year_in_period(year_param(request, default_record_year()))
     records = (
         records_of(plan.region)
         .in_fiscal_year(year)

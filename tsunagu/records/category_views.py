@@ -17,6 +17,7 @@ from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
     current_fiscal_year,
+    default_fiscal_year,
     fiscal_year_label,
 )
 from tsunagu.records import category_services as services
@@ -35,6 +36,7 @@ from tsunagu.records.category_forms import (
     initial_rows,
 )
 from tsunagu.records.models import ConsulterType
+from tsunagu.records.queries import default_record_year
 from tsunagu.reports.closures import notice_if_closed
 
 ROWS_ADDED_AT_ONCE = 3
@@ -61,12 +63,16 @@ def _edit_url(fiscal_year: int, slug: str) -> str:
 
 
 def _default_year(years: list[int]) -> int:
-    """This fiscal year if it has lists, else the latest before it, else the latest."""
-    today = current_fiscal_year()
-    earlier = [y for y in years if y <= today]
-    if earlier:
-        return earlier[-1]
-    return years[-1] if years else today
+    """The year every page opens on (records.queries.default_record_year) if it has lists;
+    else this fiscal year's lists, or the latest before it, or the latest."""
+    year = default_record_year()
+    if year in years:
+        return year
+    return (
+        default_fiscal_year(years)
+        if any(y <= current_fiscal_year() for y in years)
+        else (years[-1] if years else current_fiscal_year())
+    )
 
 
 @rule("category.view")

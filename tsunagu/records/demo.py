@@ -1,5 +1,7 @@
-"""The demo council's support records: three fiscal years (平成30年度〜令和2年度) of
-yearly lists and plausible records, so that every report has something real to show.
+"""The demo council's support records: three fiscal years of yearly lists and plausible
+records, so that every report has something real to show. The data is written for
+平成30年度〜令和2年度 (the story years); tsunagu/core/demo_years.py places them, by default
+so that the last is the current fiscal year, whose records stop at today.
 
 Each year is loaded once: an ImportBatch (kind "demo") marks it and owns its records,
 so running `tsunagu demo` again changes nothing. The records are written with
@@ -11,10 +13,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from django.utils import timezone
-
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.demo_years import DemoYears, demo_years
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_of
 from tsunagu.lib.textnorm import normalize
@@ -64,23 +65,24 @@ def batch_filename(fiscal_year: int) -> str:
     return f"demo-FY{fiscal_year}"
 
 
-def load_records(today: date | None = None) -> dict[int, int]:
+def load_records(years: DemoYears | None = None) -> dict[int, int]:
     """Load each demo year not loaded yet: its lists, its records and one audit entry.
 
     Call inside a transaction, after the directory demo. Returns {fiscal year: records
     loaded}, empty when every year was already there."""
-    today = today or timezone.localdate()
+    years = years or demo_years()
     city = _City.load()
     if city is None:
         return {}
     types = {t.name: t for t in ConsulterType.objects.all()}
     loaded: dict[int, int] = {}
-    for fy in data.DEMO_YEARS:
+    for story in data.DEMO_YEARS:
+        fy = years.year(story)
         if ImportBatch.objects.filter(kind=DEMO_BATCH_KIND, filename=batch_filename(fy)).exists():
             continue
-        kinds = _load_kinds(fy)
-        categories = _load_categories(fy, types)
-        drafts = _YearBuilder(fy, city, kinds, categories, types, today).build()
+        kinds = _load_kinds(fy, story)
+        categories = _load_categories(fy, story, types)
+        drafts = _YearBuilder(fy, story, city, kinds, categories, types, years).build()
         loaded[fy] = _save(fy, drafts)
     return loaded
 
@@ -88,28 +90,32 @@ def load_records(today: date | None = None) -> dict[int, int]:
 # --- the yearly lists -------------------------------------------------------------------
 
 
-def _predecessor_names(fy: int, type_name: str, name: str, previous: set[str]) -> tuple[str, ...]:
-    explicit = data.LINEAGE.get(fy, {}).get(type_name, {})
+def _predecessor_names(
+    story: int, type_name: str, name: str, previous: set[str]
+) -> tuple[str, ...]:
+    explicit = data.LINEAGE.get(story, {}).get(type_name, {})
     if name in explicit:
         return explicit[name]
     return (name,) if normalize(name) in previous else ()
 
 
-def _load_kinds(fy: int) -> dict[str, ActivityKind]:
+def _load_kinds(fy: int, story: int) -> dict[str, ActivityKind]:
     previous = {k.name_key: k for k in ActivityKind.objects.in_year(fy - 1)}
     kinds: dict[str, ActivityKind] = {}
-    for order, name in enumerate(data.ACTIVITY_KINDS[fy], start=1):
+    for order, name in enumerate(data.ACTIVITY_KINDS[story], start=1):
         kind, created = ActivityKind.objects.get_or_create(
             fiscal_year=fy, name_key=normalize(name), defaults={"name": name, "order": order}
         )
         if created:
-            keys = [normalize(p) for p in _predecessor_names(fy, "", name, set(previous))]
+            keys = [normalize(p) for p in _predecessor_names(story, "", name, set(previous))]
             kind.predecessors.add(*(previous[k] for k in keys if k in previous))
         kinds[name] = kind
     return kinds
 
 
-def _load_categories(fy: int, types: dict[str, ConsulterType]) -> dict[str, dict[str, Category]]:
+def _load_categories(
+    fy: int, story: int, types: dict[str, ConsulterType]
+) -> dict[str, dict[str, Category]]:
     result: dict[str, dict[str, Category]] = {}
     for type_name, years in data.CATEGORIES.items():
         consulter_type = types.get(type_name)
@@ -120,7 +126,7 @@ def _load_categories(fy: int, types: dict[str, ConsulterType]) -> dict[str, dict
             for c in Category.objects.in_year(fy - 1).filter(consulter_type=consulter_type)
         }
         result[type_name] = {}
-        for order, (name, _count) in enumerate(years[fy], start=1):
+        for order, (name, _count) in enumerate(years[story], start=1):
             category, created = Category.objects.get_or_create(
                 fiscal_year=fy,
                 consulter_type=consulter_type,
@@ -128,7 +134,7 @@ def _load_categories(fy: int, types: dict[str, ConsulterType]) -> dict[str, dict
                 defaults={"name": name, "order": order},
             )
             if created:
-                preds = _predecessor_names(fy, type_name, name, set(previous))
+                preds = _predecessor_names(story, type_name, name, set(previous))
                 keys = [normalize(p) for p in preds]
                 category.predecessors.add(*(previous[k] for k in keys if k in previous))
             result[type_name][name] = category
@@ -187,13 +193,13 @@ class _Draft:
     fixed: bool = False  # a told example: keeps its own date and place
 
 
-def _open_days(fy: int, today: date) -> list[tuple[list[date], list[date]]]:
-    """(weekdays, weekend days) of each month of the year, April first, up to today;
-    the office is closed over the New Year (Dec 29 – Jan 3)."""
+def _open_days(fy: int) -> list[tuple[list[date], list[date]]]:
+    """(weekdays, weekend days) of each month of the year, April first; the office is
+    closed over the New Year (Dec 29 – Jan 3)."""
     first, last = fiscal_year_bounds(fy)
     months: list[tuple[list[date], list[date]]] = [([], []) for _ in range(12)]
     day = first
-    while day <= min(last, today):
+    while day <= last:
         closed = (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
         if not closed:
             months[(day.month - 4) % 12][day.weekday() >= 5].append(day)
@@ -205,27 +211,37 @@ class _YearBuilder:
     def __init__(
         self,
         fy: int,
+        story: int,
         city: _City,
         kinds: dict[str, ActivityKind],
         categories: dict[str, dict[str, Category]],
         types: dict[str, ConsulterType],
-        today: date,
+        years: DemoYears,
     ) -> None:
+        # `fy` is where the records go; `story` the year of demo_data they are drawn from.
         self.fy = fy
+        self.story = story
         self.city = city
         self.kinds = kinds
         self.categories = categories
         self.types = types
-        self.days = _open_days(fy, today)
-        # A seed per year: a year loaded on its own comes out the same as in a full load.
-        self.rng = random.Random(SEED * 10_000 + fy)  # noqa: S311 - sample data, not secrets
+        self.years = years
+        self.today = years.today
+        self.days = _open_days(fy)
+        # A seed per story year: a year loaded on its own comes out the same as in a full
+        # load, and wherever the story is placed.
+        self.rng = random.Random(SEED * 10_000 + story)  # noqa: S311 - sample data, not secrets
         self.drafts: list[_Draft] = []
 
     def build(self) -> list[_Draft]:
-        if not any(weekdays or weekends for weekdays, weekends in self.days):
+        if fiscal_year_bounds(self.fy)[0] > self.today:
             return []
         self._activities()
         consultations = self._consultations()
+        # The year in progress has the records of a whole year drawn, and keeps those up
+        # to today: its figures so far are those of a year going the same way.
+        self.drafts = [d for d in self.drafts if d.record.date <= self.today]
+        consultations = [d for d in consultations if d.record.date <= self.today]
         self._take_some_while_out(consultations)
         for draft in consultations:
             if not draft.fixed:
@@ -331,17 +347,17 @@ class _YearBuilder:
             data.OTHER_KIND: self._other,
             data.APPROACH_KIND: self._approach,
         }
-        for kind_name, count in data.ACTIVITY_COUNTS[self.fy].items():
+        for kind_name, count in data.ACTIVITY_COUNTS[self.story].items():
             self.drafts.extend(makers[kind_name]() for _ in range(count))
 
     def _visit(self) -> _Draft:
         target = self._group_or_region(0.75, data.VISIT_WEIGHTS)
         pool = data.VISIT_NOTES if isinstance(target, ActivityGroup) else data.VISIT_NOTES_REGION
-        if self.fy >= 2020 and self.rng.random() < 0.4:
+        if self.story >= 2020 and self.rng.random() < 0.4:
             pool = data.VISIT_NOTES_2020
         return self._draft(
             data.OUTREACH_KIND,
-            self._date(data.MONTHS_GOING_OUT[self.fy]),
+            self._date(data.MONTHS_GOING_OUT[self.story]),
             Place.OUTREACH if self.rng.random() < 0.92 else Place.VISIT,
             target,
             self._note(pool, target) if self.rng.random() < 0.7 else "",
@@ -350,7 +366,7 @@ class _YearBuilder:
         )
 
     def _meeting(self) -> _Draft:
-        late = self.fy >= 2020
+        late = self.story >= 2020
         target = self._group_or_region(0.35, data.MEETING_WEIGHTS)
         pool = data.MEETING_NOTES + (
             data.MEETING_NOTES_REGION if isinstance(target, Region) else []
@@ -362,7 +378,7 @@ class _YearBuilder:
             pool = data.MEETING_NOTES_2020
         draft = self._draft(
             data.MEETING_KIND,
-            self._date(data.MONTHS_GOING_OUT[self.fy] if late else data.MONTHS_USUAL),
+            self._date(data.MONTHS_GOING_OUT[self.story] if late else data.MONTHS_USUAL),
             place,
             target,
             self._note(pool, target) if place == Place.OTHER or self.rng.random() < 0.7 else "",
@@ -377,7 +393,7 @@ class _YearBuilder:
     def _information(self) -> _Draft:
         target = self._group_or_region(0.5)
         pool = data.INFORMATION_NOTES
-        if self.fy >= 2020 and self.rng.random() < 0.4:
+        if self.story >= 2020 and self.rng.random() < 0.4:
             pool = data.INFORMATION_NOTES_2020
         places = {Place.PHONE: 35, Place.EMAIL: 20, Place.VISIT: 20, Place.OFFICE: 15}
         return self._draft(
@@ -445,9 +461,9 @@ class _YearBuilder:
     def _consultations(self) -> list[_Draft]:
         result: list[_Draft] = []
         if data.COUNCIL in self.types:
-            for _ in range(data.COUNCIL_COUNTS[self.fy]):
+            for _ in range(data.COUNCIL_COUNTS[self.story]):
                 pool = data.COUNCIL_NOTES
-                if self.fy >= 2020 and self.rng.random() < 0.3:
+                if self.story >= 2020 and self.rng.random() < 0.3:
                     pool = data.COUNCIL_NOTES_2020
                 target = self.rng.choice(self.city.regions) if self.rng.random() < 0.3 else None
                 result.append(self._consultation(data.COUNCIL, target, self._note(pool)))
@@ -467,7 +483,7 @@ class _YearBuilder:
         done = [c.pk for d in so_far for c in d.categories]
         return [
             (categories[name], count - done.count(categories[name].pk))
-            for name, count in data.CATEGORIES[type_name][self.fy]
+            for name, count in data.CATEGORIES[type_name][self.story]
         ]
 
     def _single(self, type_name: str, category: Category) -> _Draft:
@@ -496,8 +512,8 @@ class _YearBuilder:
             return []
         subjects = _spread(
             self.rng,
-            [(categories[name], count) for name, count in data.CATEGORIES[data.GROUP][self.fy]],
-            data.GROUP_RECORDS[self.fy],
+            [(categories[name], count) for name, count in data.CATEGORIES[data.GROUP][self.story]],
+            data.GROUP_RECORDS[self.story],
         )
         result = []
         for chosen in subjects:
@@ -512,13 +528,14 @@ class _YearBuilder:
     def _examples(self) -> list[_Draft]:
         """The three connections docs/domain.md tells of, as the consultations that began them."""
         category = self.categories.get(data.INDIVIDUAL, {}).get(data.EXAMPLE_CATEGORY)
-        if self.fy != data.EXAMPLE_YEAR or category is None:
+        if self.story != data.EXAMPLE_YEAR or category is None:
             return []
         result = []
         for (y, m, d), group_name, agency_name, action, place, note in data.CONNECTION_EXAMPLES:
-            when = date(y, m, d)
+            when = self.years.date(date(y, m, d))
             group = self.city.groups_by_name.get(group_name)
-            if group is None or not any(when in days for days in self.days[(m - 4) % 12]):
+            open_day = any(when in days for days in self.days[(m - 4) % 12])
+            if group is None or not open_day or when > self.today:
                 continue
             draft = self._consultation(data.INDIVIDUAL, group, note, consent=True)
             draft.record.date = when
@@ -557,7 +574,7 @@ class _YearBuilder:
         ]
         if not visits or not consultations:
             return
-        wanted = round(data.OUTREACH_SHARE[self.fy] * len(consultations))
+        wanted = round(data.OUTREACH_SHARE[self.story] * len(consultations))
         wanted -= sum(d.record.place == Place.OUTREACH for d in consultations if d.fixed)
         movable = [d for d in consultations if not d.fixed]
         # Weighted sampling without replacement (Efraimidis–Spirakis keys).
@@ -573,8 +590,9 @@ class _YearBuilder:
             self._aim(record, visit.target_group or visit.target_region)
 
     def _follow_ups(self, consultations: list[_Draft]) -> None:
-        """A few of the last year's latest consultations still need a follow-up."""
-        if self.fy != data.DEMO_YEARS[-1]:
+        """A few of the last year's latest consultations still need a follow-up: due in the
+        coming days when the year is the current one."""
+        if self.story != data.DEMO_YEARS[-1]:
             return
         latest = sorted(consultations, key=lambda d: d.record.date, reverse=True)[:40]
         per_staff: dict[object, int] = {}
@@ -586,7 +604,11 @@ class _YearBuilder:
                 continue
             per_staff[record.staff_id] = per_staff.get(record.staff_id, 0) + 1
             record.follow_up = True
-            record.follow_up_due = record.date + timedelta(days=self.rng.randint(7, 14))
+            days = self.rng.randint(7, 14)
+            if self.years.lives_today:
+                record.follow_up_due = self.today + timedelta(days=days - 6)
+            else:
+                record.follow_up_due = record.date + timedelta(days=days)
 
 
 def _spread(
@@ -645,14 +667,14 @@ def _save(fy: int, drafts: list[_Draft]) -> int:
     return len(drafts)
 
 
-def extend_lists(*, by: User, through: int | None = None) -> list[int]:
+def extend_lists(*, by: User, years: DemoYears | None = None) -> list[int]:
     """Carry the last demo year's lists forward, year by year, to the current fiscal year,
     as a council that kept using tsunagu would have: so that entry works today."""
     from tsunagu.records.category_services import start_year
 
-    through = through or current_fiscal_year()
+    years = years or demo_years()
     started = []
-    for fiscal_year in range(max(data.DEMO_YEARS) + 1, through + 1):
+    for fiscal_year in range(years.last + 1, current_fiscal_year(years.today) + 1):
         if not ActivityKind.objects.filter(fiscal_year=fiscal_year).exists():
             start_year(by=by, fiscal_year=fiscal_year)
             started.append(fiscal_year)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import Max
 from django.http import QueryDict
 
 from tsunagu.core.dates import show_date
@@ -22,6 +23,7 @@ from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.lib.fiscal import (
     FiscalParseError,
     current_fiscal_year,
+    default_fiscal_year,
     fiscal_year_bounds,
     fiscal_year_label,
     fiscal_year_of,
@@ -34,6 +36,7 @@ from tsunagu.records.models import (
     ConsulterType,
     Place,
     RecordQuerySet,
+    SupportRecord,
 )
 
 
@@ -182,7 +185,7 @@ def parse_filter(params: QueryDict) -> RecordFilter:
             errors.append(str(error))
             year_ignored = True
     if fiscal_year is None:
-        fiscal_year = current_fiscal_year()
+        fiscal_year = default_record_year()
     first, last = fiscal_year_bounds(fiscal_year)
     for name, label, day in (
         ("date_from", "期間（から）", date_from),
@@ -220,6 +223,18 @@ def parse_filter(params: QueryDict) -> RecordFilter:
         target=target,
         year_ignored=year_ignored,
     )
+
+
+def default_record_year() -> int:
+    """The year every page opens on (the records list, the reports, the カルテ, the plans,
+    the lists): this fiscal year if it has records, else the latest year before it with
+    records, else this year (fiscal.default_fiscal_year). One indexed MAX query."""
+    latest = (
+        SupportRecord.objects.alive()
+        .filter(fiscal_year__lte=current_fiscal_year())
+        .aggregate(latest=Max("fiscal_year"))["latest"]
+    )
+    return default_fiscal_year([] if latest is None else [latest])
 
 
 def years_with_records() -> list[int]:

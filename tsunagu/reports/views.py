@@ -3,7 +3,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +13,7 @@ from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, rule
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
-from tsunagu.records.models import SupportRecord
-from tsunagu.records.queries import years_with_records
+from tsunagu.records.queries import default_record_year, years_with_records
 from tsunagu.reports.builder import Scope
 from tsunagu.reports.differences import compare_counts
 from tsunagu.reports.forms import CompareForm, ReopenForm, ReportQueryForm
@@ -30,22 +28,12 @@ from tsunagu.reports.services import close_year, figures_for, reopen_year
 
 def _query(request: AuthenticatedRequest) -> tuple[ReportQueryForm, int, Scope]:
     form = ReportQueryForm(request.GET or None)
-    fiscal_year = _default_year()
+    fiscal_year = default_record_year()
     scope = Scope()
     if form.is_bound and form.is_valid():
         fiscal_year = form.cleaned_data.get("fy") or fiscal_year
         scope = Scope(zone=form.cleaned_data.get("zone"), region=form.cleaned_data.get("region"))
     return form, fiscal_year, scope
-
-
-def _default_year() -> int:
-    """The last finished fiscal year that has records (else simply last year)."""
-    last = (
-        SupportRecord.objects.alive()
-        .filter(fiscal_year__lt=current_fiscal_year())
-        .aggregate(last=Max("fiscal_year"))["last"]
-    )
-    return last or current_fiscal_year() - 1
 
 
 @rule("report.view")

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.demo_years import DemoYears, demo_years
 from tsunagu.directory.models import ActivityGroup, Region, Zone
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds
 from tsunagu.lib.textnorm import normalize
@@ -183,21 +183,22 @@ class _Counts:
     matches: int = 0
 
 
-def load_demo(*, by: User) -> str:
+def load_demo(*, by: User, years: DemoYears | None = None) -> str:
     """Load the demo volunteer centre once. Returns a one-line summary in Japanese."""
+    years = years or demo_years()
     ensure_defaults()
     if Volunteer.objects.filter(name_key=normalize(_person_name(0))).exists():
         return f"ボランティアセンター：読み込み済み（登録 {Volunteer.objects.count()}件）"
     if not Region.objects.exists():
         return "ボランティアセンター：地域社協がないため読み込みませんでした"
     rng = random.Random(SEED)  # noqa: S311 - demo data, not a secret
-    today = timezone.localdate()
+    today = years.today
     counts = _Counts()
     skipped: list[str] = []
     with transaction.atomic():
-        volunteers = _registrations(by, rng, today, counts, skipped)
-        _insurance(by, volunteers, today, counts)
-        _offers(by, rng, today, counts, skipped)
+        volunteers = _registrations(by, rng, years, counts, skipped)
+        _insurance(by, volunteers, years, counts)
+        _offers(by, rng, years, counts, skipped)
         _requests(by, today, counts)
         log_action(
             by=by,
@@ -245,10 +246,13 @@ def _current_dates(rng: random.Random, today: date, n: int) -> list[date]:
     return sorted(start + timedelta(days=rng.randint(0, span)) for _ in range(n))
 
 
-def _plan(rng: random.Random, today: date) -> list[tuple[int | None, date | None]]:
-    """(past year to link in, or None for the current year; its date when current)."""
+def _plan(rng: random.Random, years: DemoYears) -> list[tuple[int | None, date | None]]:
+    """(demo year to link in, or None for the current year; its date when current)."""
+    today = years.today
     slots: list[tuple[int | None, date | None]] = [
-        (fy, None) for fy in PAST_YEARS for _ in range(REGISTRATIONS_PER_YEAR[fy])
+        (years.year(story), None)
+        for story in PAST_YEARS
+        for _ in range(REGISTRATIONS_PER_YEAR[story])
     ]
     current = PEOPLE + len(GROUPS) - len(slots)
     slots += [(None, d) for d in _current_dates(rng, today, current)]
@@ -256,16 +260,18 @@ def _plan(rng: random.Random, today: date) -> list[tuple[int | None, date | None
 
 
 def _registrations(
-    by: User, rng: random.Random, today: date, counts: _Counts, skipped: list[str]
+    by: User, rng: random.Random, years: DemoYears, counts: _Counts, skipped: list[str]
 ) -> list[Volunteer]:
+    today = years.today
     skills = {s.name: s for s in Skill.objects.all()}
     regions = list(Region.objects.active().select_related("zone"))
     zones = list(Zone.objects.active())
     records = {
-        fy: _linkable(REGISTRATION_CATEGORY, fy, "volunteer_registration") for fy in PAST_YEARS
+        fy: _linkable(REGISTRATION_CATEGORY, fy, "volunteer_registration")
+        for fy in map(years.year, PAST_YEARS)
     }
     volunteers = []
-    for i, (past_year, day) in enumerate(_plan(rng, today)):
+    for i, (past_year, day) in enumerate(_plan(rng, years)):
         record = None
         if past_year is not None:
             if not records[past_year]:
@@ -331,14 +337,16 @@ def _registrations(
     return volunteers
 
 
-def _insurance(by: User, volunteers: list[Volunteer], today: date, counts: _Counts) -> None:
+def _insurance(by: User, volunteers: list[Volunteer], years: DemoYears, counts: _Counts) -> None:
     plans = list(InsurancePlan.objects.active())
     if not plans:
         return
+    today = years.today
     current = current_fiscal_year(today)
+    last, last_end = years.last, fiscal_year_bounds(years.last)[1]
     for i, volunteer in enumerate(volunteers):
-        years = [2020, current] if volunteer.registered_on <= date(2021, 3, 31) else [current]
-        for fy in dict.fromkeys(years):
+        enrolled = [last, current] if volunteer.registered_on <= last_end else [current]
+        for fy in dict.fromkeys(enrolled):
             # Some have not renewed yet this year (and those who paused never do).
             if fy == current and (not volunteer.active or i % 4 == 3):
                 continue
@@ -357,7 +365,10 @@ def _insurance(by: User, volunteers: list[Volunteer], today: date, counts: _Coun
             counts.enrolments += 1
 
 
-def _offers(by: User, rng: random.Random, today: date, counts: _Counts, skipped: list[str]) -> None:
+def _offers(
+    by: User, rng: random.Random, years: DemoYears, counts: _Counts, skipped: list[str]
+) -> None:
+    today = years.today
     recipients = list(
         ActivityGroup.objects.filter(
             kind__name__in=["子ども食堂", "フードパントリー", "テンミリオンハウス", "居場所"]
@@ -365,11 +376,11 @@ def _offers(by: User, rng: random.Random, today: date, counts: _Counts, skipped:
     )
     n = 0
     plan: list[tuple[SupportRecord | None, date]] = []
-    for fy in PAST_YEARS:
-        records = _linkable(DONATION_CATEGORY, fy, "donation_offer")
-        if len(records) < OFFERS_PER_YEAR[fy]:
+    for story in PAST_YEARS:
+        records = _linkable(DONATION_CATEGORY, years.year(story), "donation_offer")
+        if len(records) < OFFERS_PER_YEAR[story]:
             skipped.append("過去の年度の相談記録がない分は省略")
-        for past in rng.sample(records, k=min(OFFERS_PER_YEAR[fy], len(records))):
+        for past in rng.sample(records, k=min(OFFERS_PER_YEAR[story], len(records))):
             plan.append((past, past.date))
     plan += [(None, d) for d in _current_dates(rng, today, CURRENT_OFFERS)]
     for record, day in plan:

@@ -1,17 +1,18 @@
 from importlib import import_module
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from tsunagu.accounts.models import User
+from tsunagu.core.demo_years import demo_years, loaded_last_year
 from tsunagu.directory.demo import (
     DEMO_PASSWORD,
     USERS,
     accounts_not_of_the_demo,
     load_directory,
 )
-from tsunagu.lib.fiscal import fiscal_year_label
+from tsunagu.lib.fiscal import FiscalParseError, fiscal_year_label, parse_fiscal_year
 from tsunagu.records.defaults import ensure_consulter_types
 from tsunagu.records.demo import extend_lists, load_records
 
@@ -21,9 +22,34 @@ DEMO_APPS = ("plans", "grants", "volunteers", "cases")
 
 
 class Command(BaseCommand):
+    stealth_options = ("today",)
     help = "デモ用の社協（架空の市）のデータを読み込みます。何度実行しても重複しません。"
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--last-year",
+            dest="last_year",
+            help=(
+                "デモの3年度の最後の年度（例：2020、令和2年度）。"
+                "省略すると今年度（読み込み済みならその年度）です。"
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        last_year = options.get("last_year")
+        if isinstance(last_year, str):
+            try:
+                last_year = parse_fiscal_year(last_year)
+            except FiscalParseError as error:
+                raise CommandError(f"--last-year：{error}") from error
+        loaded = loaded_last_year()
+        if last_year is not None and loaded is not None and loaded != last_year:
+            raise CommandError(
+                f"このデータベースには{fiscal_year_label(loaded)}までのデモが読み込み済みです。"
+                f"{fiscal_year_label(last_year)}までのデモは、別の空のデータベースに読み込んでください。"
+            )
+        # `today` is for the tests: the day the demo is loaded on (default: today in Tokyo).
+        years = demo_years(last_year, options.get("today"))
         others = accounts_not_of_the_demo()
         if others:
             # The demo's accounts share a published password: loading them into a council's
@@ -38,19 +64,21 @@ class Command(BaseCommand):
         with transaction.atomic():
             ensure_consulter_types()
             load_directory()
-            records = load_records()
+            records = load_records(years)
             admin = User.objects.get(username="admin")
-            extend_lists(by=admin)
+            extend_lists(by=admin, years=years)
             for app in DEMO_APPS:
                 try:
                     module = import_module(f"tsunagu.{app}.demo")
                 except ModuleNotFoundError:
                     continue
-                summaries.append(module.load_demo(by=admin))
+                summaries.append(module.load_demo(by=admin, years=years))
         self.stdout.write(self.style.SUCCESS("デモデータを読み込みました。"))
         if records:
-            years = "、".join(f"{fiscal_year_label(fy)} {n:,}件" for fy, n in records.items())
-            self.stdout.write(f"支援記録：{years}")
+            loaded_years = "、".join(
+                f"{fiscal_year_label(fy)} {n:,}件" for fy, n in records.items()
+            )
+            self.stdout.write(f"支援記録：{loaded_years}")
         else:
             self.stdout.write("支援記録：読み込み済みのため追加していません。")
         for summary in summaries:
