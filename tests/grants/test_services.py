@@ -245,7 +245,7 @@ def test_a_payment_dated_before_the_decision_is_refused(decided: Grant, admin_us
             paid_on=date(2020, 5, 19),
         ),
         decided,
-        match="支払日（2020年5月19日）が決定日（2020年5月20日）より前です",
+        match="支払日（令和2年5月19日）が決定日（令和2年5月20日）より前です",
     )
 
 

@@ -230,7 +230,7 @@ def test_payment_report_and_settlement_through_the_screens(
             url + "pay/", {"version": decided.version, "amount": "280000", "paid_on": "2020-05-01"}
         )
     )
-    assert "支払日（2020年5月1日）が決定日（2020年5月20日）より前です" in page
+    assert "支払日（令和2年5月1日）が決定日（令和2年5月20日）より前です" in page
     client.post(url + "pay/", {"version": decided.version, "amount": "280000", "paid_on": "R2.6.1"})
     grant = Grant.objects.get(pk=decided.pk)
     assert grant.state == GrantState.PAID
@@ -269,7 +269,7 @@ def test_payment_report_and_settlement_through_the_screens(
     assert grant.state == GrantState.SETTLED
 
     page = text(client.get(f"/grants/{grant.pk}/"))
-    assert "精算済みです" in page and "2031年3月31日まで保存" in page
+    assert "精算済みです" in page and "令和13年3月31日まで保存" in page
     assert "次の手続き" not in page
     response = client.post(url + "report/", report, follow=True)
     assert "精算済みの助成金は変更できません" in " ".join(messages_of(response))

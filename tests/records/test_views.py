@@ -28,7 +28,7 @@ def entry_form(lists, city, **overrides):  # type: ignore[no-untyped-def]
 
 def test_quick_entry_saves_a_consultation(staff_client, lists, city, staff_user) -> None:  # type: ignore[no-untyped-def]
     response = staff_client.post("/records/new/", entry_form(lists, city), follow=True)
-    assert "2020年6月10日の記録（相談対応）を保存しました。" in response.content.decode()
+    assert "令和2年6月10日の記録（相談対応）を保存しました。" in response.content.decode()
     record = SupportRecord.objects.get()
     assert record.staff is None or record.staff == staff_user
     assert record.zone == city["east"]

@@ -226,7 +226,7 @@ def test_insurance_is_valid_to_31_march_of_its_year(year, plans, staff_user):  #
 @pytest.mark.parametrize(
     ("enrolled_on", "says"),
     [
-        (date(2020, 3, 31), "令和2年度（2020年4月1日〜2021年3月31日）の外です"),
+        (date(2020, 3, 31), "令和2年度（令和2年4月1日〜令和3年3月31日）の外です"),
         (date(2021, 4, 1), "令和3年度の加入として登録するか"),
     ],
 )

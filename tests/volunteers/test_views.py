@@ -236,7 +236,7 @@ def test_insurance_outside_the_year_is_refused_on_the_form(centre, staff_client)
         },
     )
     assert response.status_code == 200
-    assert "令和3年度（2021年4月1日〜2022年3月31日）の外です" in response.content.decode()
+    assert "令和3年度（令和3年4月1日〜令和4年3月31日）の外です" in response.content.decode()
     assert InsuranceEnrolment.objects.count() == 1
 
 
