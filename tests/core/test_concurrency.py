@@ -17,7 +17,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.access_world import World
-from tests.test_permission_matrix import ARGS, VIEWS, world  # noqa: F401 (the fixture)
+from tests.test_permission_matrix import world  # noqa: F401 (the fixture)
+from tests.url_catalogue import ARGS, VIEWS
 from tsunagu.core.access import can
 from tsunagu.core.concurrency import EDIT_PAGES, VersionedForm
 from tsunagu.directory.entities import ENTITIES

@@ -17,14 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.access_world import World, build_world
-from tests.test_permission_matrix import (
-    ARGS,
-    KNOWN_FAILURES,
-    QUERY,
-    VIEWS,
-    _path,
-    guarded_views,
-)
+from tests.test_permission_matrix import KNOWN_FAILURES, guarded_views
+from tests.url_catalogue import ARGS, QUERY, VIEWS
+from tests.url_catalogue import path as _path
 from tsunagu.core.params import QueryForm
 from tsunagu.reports.forms import CompareForm, ReportQueryForm
 from tsunagu.transfer.forms import ExportForm

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import login, screenshot
 from tsunagu.accounts.models import Role
+from tsunagu.core.dates import show_date
 from tsunagu.directory.models import ActivityGroup, Agency, AgencyGroup, GroupKind, Region, Zone
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.records.defaults import ensure_consulter_types
@@ -227,7 +228,7 @@ def test_back_then_save_again_creates_nothing(page, setting) -> None:  # type: i
     page.get_by_label("メモ").fill("年末の交流会に参加。")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(
-        page.get_by_text(f"{last}年12月12日の記録（出向き・参加）を保存しました。")
+        page.get_by_text(f"{show_date(date(last, 12, 12))}の記録（出向き・参加）を保存しました。")
     ).to_be_visible()
     saved = SupportRecord.objects.get()
 

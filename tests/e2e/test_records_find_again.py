@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login, screenshot
 from tests.e2e.test_records import _last_years_lists, setting  # noqa: F401  (the shared fixture)
+from tsunagu.core.dates import show_date
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.records.models import ActivityKind, Place, SupportRecord
 from tsunagu.records.services import RecordData, create_record
@@ -56,7 +57,7 @@ def test_an_outing_of_last_year_is_found_highlighted_on_its_page(new_page, setti
     ):
         expect(page.locator(f'tr.row--saved a[href="/records/{pk}/"]')).to_be_visible()
     expect(page.locator("#saved")).to_be_in_viewport()
-    expect(page.locator("#saved")).to_contain_text(f"{last}-06-12")
+    expect(page.locator("#saved")).to_contain_text(show_date(date(last, 6, 12)))
     expect(page.locator("#saved")).to_contain_text("保存した記録")
     # The page does not scroll sideways at 390 px (the table scrolls inside its frame).
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -89,10 +90,16 @@ def test_a_deleted_record_is_put_back_from_its_years_list(page, setting) -> None
         page.get_by_role("heading", name=f"支援記録（{fiscal_year_label(last)}）")
     ).to_be_visible()
     expect(
-        page.get_by_text(f"{last}年11月3日の記録（出向き・参加）をごみ箱に移しました。")
+        page.get_by_text(
+            f"{show_date(date(last, 11, 3))}の記録（出向き・参加）をごみ箱に移しました。"
+        )
     ).to_be_visible()
     expect(page.get_by_text("条件に合う記録はありません")).to_be_visible()
-    page.get_by_role("button", name=f"{last}-11-03の記録（出向き・参加）を元に戻す").click()
-    expect(page.get_by_text(f"{last}年11月3日の記録を元に戻しました。")).to_be_visible()
-    expect(page.locator("#saved")).to_contain_text(f"{last}-11-03")
+    page.get_by_role(
+        "button", name=f"{show_date(date(last, 11, 3))}の記録（出向き・参加）を元に戻す"
+    ).click()
+    expect(
+        page.get_by_text(f"{show_date(date(last, 11, 3))}の記録を元に戻しました。")
+    ).to_be_visible()
+    expect(page.locator("#saved")).to_contain_text(show_date(date(last, 11, 3)))
     assert SupportRecord.objects.alive().filter(pk=record.pk).exists()

@@ -81,6 +81,10 @@ def test_an_outing_added_to_a_closed_year_is_warned_of_and_shown_as_a_difference
     expect(page.get_by_role("option", name="いきいきサロンひだまり")).to_be_visible()
     page.get_by_role("combobox", name="支援先").press("Enter")
     page.get_by_role("button", name="保存", exact=True).press("Enter")
+    # Saved: the closed year's list, the new row highlighted; open it.
+    saved = page.locator("#saved")
+    expect(saved).to_contain_text("出向き・参加")
+    saved.get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="出向き・参加")).to_be_visible()
     # Deleting it asks first, and the question says the year is closed.
     questions: list[str] = []

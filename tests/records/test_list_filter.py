@@ -118,12 +118,12 @@ def test_a_period_alone_chooses_its_own_year(staff_client, four) -> None:  # typ
         ({"date_to": "2020-01-\x00"}, "「期間（まで）」の指定は使いませんでした。"),
         (
             {"date_from": "2021-01-01", "date_to": "2020-12-01"},
-            "「期間（から）」の2021年1月1日が「期間（まで）」の2020年12月1日より後のため、"
+            "「期間（から）」の令和3年1月1日が「期間（まで）」の令和2年12月1日より後のため、"
             "期間の指定は使いませんでした。",
         ),
         (
             {"date_from": "2019-05-01"},
-            "「期間（から）」の2019年5月1日は令和2年度（2020年4月1日～2021年3月31日）の外の日付",
+            "「期間（から）」の令和元年5月1日は令和2年度（令和2年4月1日～令和3年3月31日）の外の日付",
         ),
         ({"target": "x:1"}, "「支援先」の指定が正しくないため、使いませんでした。"),
         ({"target": "g:²"}, "「支援先」の指定が正しくないため、使いませんでした。"),
@@ -224,7 +224,7 @@ def test_a_new_record_of_an_earlier_year_lands_on_that_year(staff_client, lists,
     page = text(staff_client.get(response["Location"]))
     assert (
         "支援記録（令和元年度）" in page
-        and "2019年6月1日の記録（相談対応）を保存しました。" in page
+        and "令和元年6月1日の記録（相談対応）を保存しました。" in page
     )
     assert 'id="saved"' in page
 
@@ -268,8 +268,8 @@ def test_a_deletion_lands_on_its_year_and_offers_the_record_back(staff_client, f
     response = staff_client.post(f"/records/{earlier.pk}/delete/")
     assert response["Location"] == f"/records/?fy=2019&deleted={earlier.pk}"
     page = text(staff_client.get(response["Location"]))
-    assert "2019年10月1日の記録（出向き・参加）をごみ箱に移しました。" in page
-    assert "2019-10-01の記録（出向き・参加）を元に戻す" in page
+    assert "令和元年10月1日の記録（出向き・参加）をごみ箱に移しました。" in page
+    assert "令和元年10月1日の記録（出向き・参加）を元に戻す" in page
     assert 'href="/records/trash/">ごみ箱を開く</a>' in page
 
     back = staff_client.post(f"/records/{earlier.pk}/restore/", {"back": "list"})
