@@ -13,6 +13,7 @@ for a figure not listed here: a figure added to the report later must be added h
 
 from dataclasses import dataclass
 
+from tsunagu.reports.renderers.text import share_text
 from tsunagu.reports.result import (
     MUNICIPALITY_LABELS,
     Delta,
@@ -130,14 +131,11 @@ def _trend(trend: Trend) -> dict[str, Value]:
 
 def _outreach(outreach: OutreachShare) -> dict[str, Value]:
     figures: dict[str, Value] = {}
-    for label, consultations, at_outreach, share in zip(
-        outreach.year_labels,
-        outreach.consultations,
-        outreach.at_outreach,
-        outreach.shares,
-        strict=True,
+    for label, consultations, at_outreach in zip(
+        outreach.year_labels, outreach.consultations, outreach.at_outreach, strict=True
     ):
         figures[f"相談件数（{label}）"] = consultations
         figures[f"うち出向いた先（{label}）"] = at_outreach
-        figures[f"割合（{label}）"] = None if share is None else f"{share * 100:.1f}%"
+        # As the report prints it (rounded half up from the exact ratio).
+        figures[f"割合（{label}）"] = share_text(at_outreach, consultations)
     return figures
