@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.transfer.conftest import record_row, records_file
 from tsunagu.audit.models import AuditEntry
 from tsunagu.lib.tabular import read_table, write_csv
-from tsunagu.records.demo import DEMO_BATCH_KIND
-from tsunagu.records.models import Category, ImportBatch, SupportRecord
+from tsunagu.records.models import DEMO_BATCH_KIND, Category, ImportBatch, SupportRecord
 from tsunagu.transfer.exporters import records_download_response
 from tsunagu.transfer.formats import RECORD_CORE_COLUMNS
 

@@ -21,6 +21,7 @@ from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_y
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records import demo_data as data
 from tsunagu.records.models import (
+    DEMO_BATCH_KIND,
     ActivityKind,
     AgencyAction,
     Category,
@@ -31,7 +32,6 @@ from tsunagu.records.models import (
     SupportRecord,
 )
 
-DEMO_BATCH_KIND = "demo"
 SEED = 2020
 WEEKEND_SHARE = 0.1
 # Where a consultation arrives when it is not taken while out at an activity.

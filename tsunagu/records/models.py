@@ -188,6 +188,10 @@ class AgencyAction(models.TextChoices):
     LIAISON = "liaison", "連携・情報共有"
 
 
+# The kind of the batches `tsunagu demo` loads (the import history names them).
+DEMO_BATCH_KIND = "demo"
+
+
 class ImportBatch(models.Model):
     """One imported file. The digest refuses the same file twice."""
 

@@ -7,8 +7,7 @@ from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, rule
 from tsunagu.lib.fiscal import fiscal_year_label
-from tsunagu.records.demo import DEMO_BATCH_KIND
-from tsunagu.records.models import ImportBatch
+from tsunagu.records.models import DEMO_BATCH_KIND, ImportBatch
 from tsunagu.transfer.exporters import download_response, export_file, log_export
 from tsunagu.transfer.formats import (
     ACTIVITY_KIND_TYPE,
