@@ -84,8 +84,9 @@ def test_the_record_pages_show_one_date_style(client: Any, settings: Any) -> Non
         assert "令和2年6月10日" in page, url
         assert not ISO.search(shown), f"{url}: {ISO.search(shown)}"
         assert "2020年6月10日" not in page, url
+    assert "令和2年6月10日（令和2年6月10日）" not in page, url
     settings.TSUNAGU_DATE_STYLE = "western"
-    assert "2020年6月10日" in client.get(f"/records/{kept.pk}/").content.decode()
+    assert "2020年6月10日（令和2年6月10日）" in client.get(f"/records/{kept.pk}/").content.decode()
 
 
 def test_no_template_formats_a_date_by_hand() -> None:

@@ -18,6 +18,14 @@ def show_date(d: date) -> str:
     return date_label(d)
 
 
+def show_date_with_era(d: date) -> str:
+    """The date as show_date writes it; in the western style followed by its era in
+    brackets (2020年6月10日（令和2年6月10日）), where a record's page names both."""
+    if settings.TSUNAGU_DATE_STYLE == "western":
+        return f"{western_date_label(d)}（{date_label(d)}）"
+    return date_label(d)
+
+
 def show_datetime(moment: datetime, *, seconds: bool = False) -> str:
     """The date as show_date writes it, then the local time: 令和8年12月2日 14:05."""
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment

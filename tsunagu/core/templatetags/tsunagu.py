@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from django import template
 
-from tsunagu.core.dates import show_date, show_datetime, show_month_day
+from tsunagu.core.dates import show_date, show_date_with_era, show_datetime, show_month_day
 from tsunagu.lib.fiscal import fiscal_year_label
 
 register = template.Library()
@@ -12,6 +12,12 @@ register = template.Library()
 def jdate(value: date | None) -> str:
     """令和2年4月1日, or 2020年4月1日 where the council chose western dates."""
     return show_date(value) if value else ""
+
+
+@register.filter
+def jdate_with_era(value: date | None) -> str:
+    """令和2年4月1日, or 2020年4月1日（令和2年4月1日） in the western style."""
+    return show_date_with_era(value) if value else ""
 
 
 @register.filter
