@@ -37,18 +37,11 @@ ACTION_LABELS: dict[str, str] = {
 
 def all_labels() -> dict[str, str]:
     """The labels above, plus those each app declares in its `audit_labels.LABELS`."""
-    from importlib import import_module
-
-    from django.apps import apps
+    from tsunagu.core.discovery import app_modules
 
     labels = dict(ACTION_LABELS)
-    for config in apps.get_app_configs():
-        if config.name.startswith("tsunagu."):
-            try:
-                module = import_module(f"{config.name}.audit_labels")
-            except ModuleNotFoundError:
-                continue
-            labels.update(getattr(module, "LABELS", {}))
+    for module in app_modules("audit_labels"):
+        labels.update(getattr(module, "LABELS", {}))
     return labels
 
 

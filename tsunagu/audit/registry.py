@@ -10,11 +10,10 @@ A test fails for a model declared in neither."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import import_module
-from typing import Any
 
-from django.apps import apps
 from django.db import models
+
+from tsunagu.core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -31,22 +30,11 @@ class Audited:
         return self.label.format(pk=obj.pk, obj=obj)
 
 
-def _modules() -> list[Any]:
-    found = []
-    for config in apps.get_app_configs():
-        if config.name.startswith("tsunagu."):
-            try:
-                found.append(import_module(f"{config.name}.audit_labels"))
-            except ModuleNotFoundError:
-                continue
-    return found
-
-
 @cache
 def declarations() -> dict[str, Audited]:
     """{"app.model": Audited} over every app."""
     result: dict[str, Audited] = {}
-    for module in _modules():
+    for module in app_modules("audit_labels"):
         result.update(getattr(module, "AUDITED", {}))
     return result
 
@@ -55,7 +43,7 @@ def declarations() -> dict[str, Audited]:
 def exemptions() -> dict[str, str]:
     """{"app.model": why its rows have no audit entries of their own}."""
     result: dict[str, str] = {}
-    for module in _modules():
+    for module in app_modules("audit_labels"):
         result.update(getattr(module, "UNAUDITED", {}))
     return result
 

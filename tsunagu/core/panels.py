@@ -5,12 +5,10 @@ panel shown, in INSTALLED_APPS order. The home page knows no app's internals."""
 
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
-
 from tsunagu.accounts.models import User
+from tsunagu.core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -21,13 +19,7 @@ class Panel:
 
 def app_panels(user: User, today: date) -> list[Panel]:
     panels = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("tsunagu."):
-            continue
-        try:
-            module = import_module(f"{config.name}.dashboard")
-        except ModuleNotFoundError:
-            continue
+    for module in app_modules("dashboard"):
         panel = module.panel(user, today)
         if panel is not None:
             panels.append(panel)

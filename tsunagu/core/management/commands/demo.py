@@ -68,10 +68,7 @@ class Command(BaseCommand):
             admin = User.objects.get(username="admin")
             extend_lists(by=admin, years=years)
             for app in DEMO_APPS:
-                try:
-                    module = import_module(f"tsunagu.{app}.demo")
-                except ModuleNotFoundError:
-                    continue
+                module = import_module(f"tsunagu.{app}.demo")
                 summaries.append(module.load_demo(by=admin, years=years))
         self.stdout.write(self.style.SUCCESS("デモデータを読み込みました。"))
         if records:
