@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from tsunagu.accounts.models import User
 from tsunagu.directory.models import Region
+from tsunagu.grants.queries import grant_summary_for
 from tsunagu.plans.models import InitiativeRecord, Plan
-from tsunagu.plans.queries import YEARS_BESIDE, count_table, grant_summary
+from tsunagu.plans.queries import YEARS_BESIDE, count_table
 from tsunagu.records.models import SupportRecord
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_the_regional_council_page_of_a_demo_council(client, demo):
     assert "防災・減災を軸にした支え合いの仕組みづくり" in text
     for group in region.groups.filter(active=True):
         assert group.name in text and group.schedule in text
-    grant = grant_summary(region, YEAR)
+    grant = grant_summary_for(region, YEAR)
     if grant is None:
         assert "助成金の情報はまだありません。" in text
     else:

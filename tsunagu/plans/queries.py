@@ -205,14 +205,3 @@ def support_counts(region: Region, fiscal_year: int) -> SupportCounts:
 
 def region_groups(region: Region) -> Any:
     return region.groups.filter(active=True).select_related("kind").order_by("order", "id")
-
-
-def grant_summary(region: Region, fiscal_year: int) -> Any:
-    """The grants app's summary of the council's grant that year, or None.
-
-    The grants app may be absent (or not yet built): then the page says so."""
-    try:
-        from tsunagu.grants.queries import grant_summary_for  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return grant_summary_for(region, fiscal_year)

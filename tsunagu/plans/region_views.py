@@ -7,12 +7,12 @@ from django.shortcuts import render
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.core.access import rule
 from tsunagu.directory.models import Region
+from tsunagu.grants.queries import grant_summary_for
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.plans.access import get_region_for_user
 from tsunagu.plans.models import Plan, PlanTarget
 from tsunagu.plans.queries import (
     current_plans,
-    grant_summary,
     initiative_rows,
     region_groups,
     status_summary,
@@ -113,7 +113,7 @@ def region_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "plans": plans,
             "plan": plan,
             "rows": initiative_rows(plan, year) if plan else [],
-            "grant": grant_summary(region, year),
+            "grant": grant_summary_for(region, year),
             "counts": counts,
             "count_tables": [
                 ("活動種別ごとの件数", "活動種別", counts.by_kind),
