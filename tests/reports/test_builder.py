@@ -114,3 +114,27 @@ def test_baseline_figures_give_the_first_year_its_deltas(two_years) -> None:  # 
     individual = report.sections[1]
     assert individual.total_delta.text == "－3件"  # 7 against the published 10
     assert {r.label: r.delta.text for r in individual.rows}["近況報告・その他"] == "＋1件"
+
+
+def test_every_format_prints_the_split_note_with_the_ranks(admin_client, two_years) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    note = "「1位：近況報告など」と「3位：その他」の合計3件は前年度比－2件"
+    page = admin_client.get("/reports/", {"fy": "2020"}).content.decode()
+    assert f'<p class="report-note">※{note}</p>' in page
+    text = admin_client.get("/reports/download/", {"fy": "2020", "format": "text"})
+    assert f"※{note}" in text.content.decode("utf-8-sig")
+    data = json.loads(
+        admin_client.get("/reports/download/", {"fy": "2020", "format": "json"}).content
+    )
+    individual = next(
+        s for s in data["sections"] if s["title"] == "ニーズを抱えている個人からの相談"
+    )
+    assert individual["notes"] == [note]
+    xlsx = admin_client.get("/reports/download/", {"fy": "2020", "format": "xlsx"})
+    book = load_workbook(io.BytesIO(xlsx.content))
+    cells = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert f"※{note}" in cells

@@ -341,7 +341,9 @@ def test_the_catch_all_rule_on_every_small_list() -> None:
         ([9, 5, 5, 1, 1, 1, 0], None, [1, 2, 2, 4, 4, 4, 7]),
     ],
 )
-def test_catch_all_ranks_by_hand(counts: list[int], catch_all: int | None, ranks: list[int]) -> None:
+def test_catch_all_ranks_by_hand(
+    counts: list[int], catch_all: int | None, ranks: list[int]
+) -> None:
     flags = [i == catch_all for i in range(len(counts))]
     assert competition_ranks(counts, flags if catch_all is not None else ()) == ranks
 

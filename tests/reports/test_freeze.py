@@ -147,7 +147,9 @@ def test_a_rank_that_moved_is_a_difference_of_its_own() -> None:
     # The catch-all marked after closing: its rank is a difference, the note's is not.
     report = report_to_dict(sample_report())
     report["sections"][1]["rows"][4]["rank"] = 4
-    report["sections"][1]["notes"][0] = "「4位：近況報告など」と「4位：その他」の合計7件は前年度比－6件"
+    report["sections"][1]["notes"][0] = (
+        "「4位：近況報告など」と「4位：その他」の合計7件は前年度比－6件"
+    )
     names = [d.name for d in compare(report_from_dict(report), sample_report())]
     assert names == ["ニーズを抱えている個人からの相談：その他の順位"]
 

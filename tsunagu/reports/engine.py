@@ -180,9 +180,7 @@ def _family_notes(
             notes.append(split_note(family.names, combined, family.previous))
         else:
             names = sorted(family.names, key=position.__getitem__)
-            notes.append(
-                split_note(names, combined, family.previous, [ranks[n] for n in names])
-            )
+            notes.append(split_note(names, combined, family.previous, [ranks[n] for n in names]))
     return tuple(notes)
 
 
