@@ -17,7 +17,7 @@ def test_admin_reads_and_closes_the_demo_year(page, transactional_db) -> None:  
     page.get_by_role("button", name="表示").click()
     expect(page.get_by_role("heading", name="令和2年度 地域福祉活動の実績")).to_be_visible()
     expect(
-        page.get_by_text("※「近況報告など」と「その他」の合計7件は前年度比－6件")
+        page.get_by_text("※「4位：近況報告など」と「5位：その他」の合計7件は前年度比－6件")
     ).to_be_visible()
     # each chart has its data table beside it
     chart = page.get_by_role("img", name="活動内容別", exact=False).first

@@ -310,3 +310,95 @@ def test_changing_next_years_list_never_touches_this_years_records(fy2021, admin
     for name, record in records.items():
         assert [c.name for c in record.categories.all()] == [name]
         assert SupportRecord.objects.get(pk=record.pk).fiscal_year == 2020
+
+
+# --- The catch-all (その他扱い) ------------------------------------------------------------
+
+
+def mark_catch_all(fiscal_year: int, name: str) -> None:
+    Category.objects.filter(fiscal_year=fiscal_year, name=name).update(catch_all=True)
+
+
+def catch_alls(fiscal_year: int) -> list[str]:
+    return list(
+        Category.objects.filter(fiscal_year=fiscal_year, catch_all=True).values_list(
+            "name", flat=True
+        )
+    )
+
+
+def test_starting_a_year_carries_the_catch_all(fy2020, admin_user) -> None:  # type: ignore[no-untyped-def]
+    mark_catch_all(2020, "その他")
+    start_year(by=admin_user, fiscal_year=2021)
+    assert catch_alls(2021) == ["その他"]
+
+
+def test_one_catch_all_per_list_in_the_database(fy2020) -> None:  # type: ignore[no-untyped-def]
+    from django.db import IntegrityError, transaction
+
+    mark_catch_all(2020, "その他")
+    # Another list of the same year may have its own.
+    mark_catch_all(2020, "寄付（寄贈）したい")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        mark_catch_all(2020, "近況報告など")
+
+
+def test_the_catch_all_moves_to_another_entry_in_one_save(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
+    needs = consulter_type(NEEDS)
+    mark_catch_all(2021, "その他")
+    entries = current_entries(2021, needs)
+    # Marking the first row before the mark is taken off the last must not collide.
+    entries[0] = replace(entries[0], catch_all=True)
+    entries[2] = replace(entries[2], catch_all=False)
+    result = save_year_list(by=admin_user, fiscal_year=2021, scheme=needs, entries=entries)
+    assert catch_alls(2021) == ["福祉サービス・相談機関への紹介"]
+    assert result.changes["その他扱い"] == "福祉サービス・相談機関への紹介"
+    assert result.changes["その他扱いの解除"] == "その他"
+
+
+def test_a_second_catch_all_in_a_list_is_refused_naming_the_row(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
+    needs = consulter_type(NEEDS)
+    mark_catch_all(2021, "その他")
+    entries = current_entries(2021, needs)
+    entries[1] = replace(entries[1], catch_all=True)
+    with pytest.raises(YearListError) as refused:
+        save_year_list(by=admin_user, fiscal_year=2021, scheme=needs, entries=entries)
+    assert refused.value.for_entry(2) == [
+        "「その他」と「近況報告など」の両方が「その他扱い」になっています。"
+        "その他扱いにできるのは、一つの一覧に一つだけです。"
+    ]
+    assert catch_alls(2021) == ["その他"]
+
+
+def test_a_new_entry_named_sonota_is_the_catch_all_unless_another_is(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
+    volunteers = consulter_type("ボランティア希望（活動）者")
+    services.add(by=admin_user, fiscal_year=2021, scheme=volunteers, name="その他")
+    assert Category.objects.get(
+        fiscal_year=2021, consulter_type=volunteers, name="その他"
+    ).catch_all
+    needs = consulter_type(NEEDS)
+    Category.objects.filter(fiscal_year=2021, consulter_type=needs, name="その他").delete()
+    mark_catch_all(2021, "近況報告など")
+    services.add(by=admin_user, fiscal_year=2021, scheme=needs, name="その他")
+    marked = Category.objects.filter(fiscal_year=2021, consulter_type=needs, catch_all=True)
+    assert [c.name for c in marked] == ["近況報告など"]
+
+
+def test_splitting_into_sonota_and_merging_the_catch_all(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
+    needs = consulter_type(NEEDS)
+    Category.objects.filter(fiscal_year=2021, consulter_type=needs, name="その他").delete()
+    services.split(by=admin_user, entry=category(2021, "近況報告など"), into=["近況報告", "その他"])
+    marked = Category.objects.get(fiscal_year=2021, consulter_type=needs, catch_all=True)
+    assert marked.name == "その他"
+    consultation(marked)
+    services.merge(
+        by=admin_user,
+        entries=[category(2021, "近況報告"), marked],
+        into_name="近況報告・その他",
+    )
+    # The merged category is the catch-all; the old one stays for its record, unmarked.
+    assert Category.objects.get(pk=marked.pk).retired
+    assert [
+        c.name
+        for c in Category.objects.filter(fiscal_year=2021, consulter_type=needs, catch_all=True)
+    ] == ["近況報告・その他"]

@@ -41,6 +41,8 @@ def edit_data(client, url: str) -> dict[str, Any]:  # type: ignore[no-untyped-de
             data[prefix + "retired"] = "on"
         if row.get("is_consultation"):
             data[prefix + "is_consultation"] = "on"
+        if row.get("catch_all"):
+            data[prefix + "catch_all"] = "on"
         data[prefix + "predecessors"] = [str(pk) for pk in row.get("predecessors", [])]
     return data
 
@@ -400,3 +402,29 @@ def test_a_kind_with_records_keeps_whether_it_is_a_consultation(
         "「相談対応」は記録で使われているため、相談として数えるかどうかを変えられません。" in page
     )
     assert kind(2021, "相談対応").is_consultation
+
+
+def test_the_category_editor_marks_the_catch_all_one_per_list(admin_client, fy2021) -> None:  # type: ignore[no-untyped-def]
+    url = needs_url("?year=2021")
+    page = admin_client.get(url).content.decode()
+    assert '<th scope="col">その他扱い</th>' in page
+    assert "その他扱い" not in admin_client.get("/categories/kinds/?year=2021").content.decode()
+    data = edit_data(admin_client, url)
+    data["entries-2-catch_all"] = "on"
+    response = admin_client.post(url, data, follow=True)
+    assert category(2021, "その他").catch_all
+    assert "使用中・その他扱い" in response.content.decode()
+    changes = AuditEntry.objects.filter(action="categories.list.saved").latest("pk").changes
+    assert changes["その他扱い"] == "その他"
+    # A second one is refused next to its row, nothing saved.
+    data = edit_data(admin_client, url)
+    assert data["entries-2-catch_all"] == "on"  # the saved mark comes back ticked
+    data["entries-0-catch_all"] = "on"
+    data["entries-0-name"] = "紹介"
+    page = admin_client.post(url, data).content.decode()
+    assert (
+        "3行目：「その他」と「紹介」の両方が「その他扱い」になっています。"
+        "その他扱いにできるのは、一つの一覧に一つだけです。"
+    ) in page
+    assert Category.objects.filter(fiscal_year=2021, name="紹介").count() == 0
+    assert [c.name for c in Category.objects.filter(fiscal_year=2021, catch_all=True)] == ["その他"]

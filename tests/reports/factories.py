@@ -24,7 +24,7 @@ from tsunagu.reports.result import (
 YEARS = (2018, 2019, 2020)
 YEAR_LABELS = ("平成30年度", "令和元年度", "令和2年度")
 
-SPLIT_NOTE = "「近況報告など」と「その他」の合計7件は前年度比－6件"
+SPLIT_NOTE = "「4位：近況報告など」と「5位：その他」の合計7件は前年度比－6件"
 APPROACH_NOTE = "働きかけは令和2年度から集計しています。"
 
 

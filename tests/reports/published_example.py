@@ -2,7 +2,7 @@
 database side would hand them over. Its text is written out in full in test_text.py.
 
 It has every form the council publishes: ties (among ranked and listed rows, one of
-them with a split category), ＋/－/±0/新 deltas, a category split in two, a merge, a
+them with a split category), the catch-all その他 on a rank of its own after a tie, ＋/－/±0/新 deltas, a category split in two, a merge, a
 rename, a drop to zero, a category with no records either year (left out), a grouped
 agency row, a kind counted only from 令和2年度 on, and the outreach share.
 """
@@ -37,7 +37,7 @@ def individual_section() -> Section:
             TermCount("活動の紹介", 2, 8, ("活動の紹介",)),
             TermCount("近況報告など", 3, 4, ("近況報告・その他",)),
             TermCount("居場所に参加したい", 4, 3),
-            TermCount("その他", 5, 3, ("近況報告・その他",)),
+            TermCount("その他", 5, 3, ("近況報告・その他",), catch_all=True),
         ],
         previous={"福祉サービス・相談機関への紹介": 12, "活動の紹介": 8, "近況報告・その他": 13},
         total=32,
@@ -61,7 +61,7 @@ def volunteer_section() -> Section:
                 ("ボランティア活動中の悩み、活動報告など",),
             ),
             TermCount("地域活動等への見学の希望、紹介など", 4, 1),
-            TermCount("その他", 5, 1, ("その他",)),
+            TermCount("その他", 5, 1, ("その他",), catch_all=True),
         ],
         previous={
             "ボランティアしたい": 11,

@@ -5,7 +5,7 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tsunagu.records.models import ActivityKind, Place
+from tsunagu.records.models import ActivityKind, Category, Place, SupportRecord
 from tsunagu.records.services import RecordData, create_record
 from tsunagu.reports.builder import Scope, build_report
 from tsunagu.reports.models import BaselineFigure
@@ -16,7 +16,7 @@ EXPECTED_INDIVIDUAL = """\
 1位：福祉サービスへの紹介 2件（±0件）
 1位：近況報告など 2件
 3位：その他 1件
-※「近況報告など」と「その他」の合計3件は前年度比－2件"""
+※「1位：近況報告など」と「3位：その他」の合計3件は前年度比－2件"""
 
 
 def test_sections_follow_counting_rules_and_lineage(two_years) -> None:  # type: ignore[no-untyped-def]
@@ -31,6 +31,25 @@ def test_sections_follow_counting_rules_and_lineage(two_years) -> None:  # type:
     }
     assert report.agency_table.rows[0].label == "教育支援課・教育企画課・指導課"
     assert report.agency_table.rows[0].count == 2  # once per record per group, not per agency
+
+
+def test_the_catch_all_mark_is_read_from_the_list(two_years) -> None:  # type: ignore[no-untyped-def]
+    # その他 and 近況報告など tie with 1 each once a record leaves 近況報告など: marked,
+    # その他 is printed after it on a rank of its own.
+    news = Category.objects.get(fiscal_year=2020, name="近況報告など")
+    news.order = 3
+    news.save(update_fields=["order"])
+    record = SupportRecord.objects.filter(categories=news).first()
+    assert record is not None
+    record.categories.remove(news)
+    text = render_text(build_report(2020))
+    assert "1位：福祉サービスへの紹介 2件（±0件）\n2位：その他 1件\n2位：近況報告など 1件" in text
+    Category.objects.filter(fiscal_year=2020, name="その他").update(catch_all=True)
+    text = render_text(build_report(2020))
+    assert (
+        "1位：福祉サービスへの紹介 2件（±0件）\n2位：近況報告など 1件\n3位：その他 1件\n"
+        "※「2位：近況報告など」と「3位：その他」の合計2件は前年度比－3件"
+    ) in text
 
 
 def test_trends_and_outreach_share(two_years) -> None:  # type: ignore[no-untyped-def]
@@ -95,3 +114,27 @@ def test_baseline_figures_give_the_first_year_its_deltas(two_years) -> None:  # 
     individual = report.sections[1]
     assert individual.total_delta.text == "－3件"  # 7 against the published 10
     assert {r.label: r.delta.text for r in individual.rows}["近況報告・その他"] == "＋1件"
+
+
+def test_every_format_prints_the_split_note_with_the_ranks(admin_client, two_years) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    note = "「1位：近況報告など」と「3位：その他」の合計3件は前年度比－2件"
+    page = admin_client.get("/reports/", {"fy": "2020"}).content.decode()
+    assert f'<p class="report-note">※{note}</p>' in page
+    text = admin_client.get("/reports/download/", {"fy": "2020", "format": "text"})
+    assert f"※{note}" in text.content.decode("utf-8-sig")
+    data = json.loads(
+        admin_client.get("/reports/download/", {"fy": "2020", "format": "json"}).content
+    )
+    individual = next(
+        s for s in data["sections"] if s["title"] == "ニーズを抱えている個人からの相談"
+    )
+    assert individual["notes"] == [note]
+    xlsx = admin_client.get("/reports/download/", {"fy": "2020", "format": "xlsx"})
+    book = load_workbook(io.BytesIO(xlsx.content))
+    cells = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert f"※{note}" in cells

@@ -4,6 +4,7 @@ yearly lists and on every lineage shape by hand."""
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -17,6 +18,7 @@ from tsunagu.reports.engine import (
     carry_back,
     competition_ranks,
     split_note,
+    without_ranks,
 )
 from tsunagu.reports.result import Delta, DeltaKind, Section, Style, TrendRow
 
@@ -62,11 +64,14 @@ def year_pairs(draw: st.DrawFn) -> tuple[list[TermCount], dict[str, int]]:
         st.lists(st.sampled_from(previous_names + NEW_NAMES), unique=True, min_size=1, max_size=8)
     )
     orders = draw(st.permutations(range(len(names))))
+    # At most one catch-all per list, as the database allows; often none.
+    catch_all = draw(st.none() | st.integers(0, len(names) - 1))
     terms = []
-    for name, order in zip(names, orders, strict=True):
+    for index, (name, order) in enumerate(zip(names, orders, strict=True)):
         predecessors = tuple(draw(spelled(p)) for p in draw(lineage(name, previous_names)))
         # Few distinct counts, so that ties are frequent.
-        terms.append(TermCount(name, order, draw(st.integers(0, 5)), predecessors))
+        count = draw(st.integers(0, 5))
+        terms.append(TermCount(name, order, count, predecessors, catch_all=index == catch_all))
     return terms, previous
 
 
@@ -126,6 +131,16 @@ def family_previous(family: Sequence[TermCount], previous: Mapping[str, int]) ->
     return last_year(previous, [p for t in family for p in t.predecessors])
 
 
+def expected_rank(row_index: int, rows: Sequence[tuple[int, bool]]) -> int:
+    """The published rank of rows[row_index] among (count, is catch-all) rows in table
+    order: one more than the rows with a higher count; the catch-all, one more than every
+    other row with at least its count (the rank of its own position)."""
+    count, catch_all = rows[row_index]
+    if catch_all:
+        return 1 + sum(c >= count for i, (c, _) in enumerate(rows) if i != row_index)
+    return 1 + sum(c > count for c, _ in rows)
+
+
 def expected_shown(
     term: TermCount, terms: Sequence[TermCount], previous: Mapping[str, int]
 ) -> bool:
@@ -162,18 +177,18 @@ def test_ranking_never_changes_the_figures(
 
 
 @given(year_pairs(), st.sampled_from([Style.RANKED, Style.LISTED]))
-def test_rows_are_ordered_by_count_ties_in_configured_order(
+def test_rows_are_ordered_by_count_ties_in_configured_order_catch_all_last(
     data: tuple[list[TermCount], dict[str, int]], style: Style
 ) -> None:
     terms, previous = data
     section = section_of(terms, previous, style)
     order = {t.name: t.order for t in terms}
-    assert [(-r.count, order[r.label]) for r in section.rows] == sorted(
-        (-r.count, order[r.label]) for r in section.rows
-    )
-    for row in section.rows:
-        higher = sum(1 for other in section.rows if other.count > row.count)
-        assert row.rank == (1 + higher if style is Style.RANKED else None)
+    catch_all = {t.name: t.catch_all for t in terms}
+    keys = [(-r.count, catch_all[r.label], order[r.label]) for r in section.rows]
+    assert keys == sorted(keys)
+    shown = [(r.count, catch_all[r.label]) for r in section.rows]
+    for index, row in enumerate(section.rows):
+        assert row.rank == (expected_rank(index, shown) if style is Style.RANKED else None)
 
 
 @given(year_pairs())
@@ -215,12 +230,13 @@ def test_each_split_family_gets_one_note_with_its_combined_figure(
             if family not in families:
                 families.append(family)
     assert len(section.notes) == len(families)
+    rank = {row.label: row.rank for row in section.rows}
     for note, family in zip(section.notes, families, strict=True):
         match = NOTE.match(note)
         assert match, note
-        assert match[1] == "".join(f"「{t.name}」" for t in family).replace(
-            f"「{family[-1].name}」", f"と「{family[-1].name}」"
-        )
+        # Ranked: each with its rank as the table prints it, in the table's order.
+        printed = [f"「{rank[n]}位：{n}」" for n in shown if n in {t.name for t in family}]
+        assert match[1] == "".join(printed[:-1]) + "と" + printed[-1]
         combined = sum(t.count for t in family)
         assert int(match[2]) == combined
         delta = Delta.between(combined, family_previous(family, previous))
@@ -264,6 +280,96 @@ def test_competition_ranks(counts: list[int]) -> None:
 
 def test_competition_ranks_skip_after_a_tie() -> None:
     assert competition_ranks([9, 5, 5, 1, 1, 1, 0]) == [1, 2, 2, 4, 4, 4, 7]
+
+
+def table_order(counts: Sequence[int], catch_all: int | None) -> list[tuple[int, bool]]:
+    """(count, is catch-all) in the order a table prints them: by count, the catch-all
+    after the others of its count (ties otherwise in the given order)."""
+    rows = [(count, index == catch_all) for index, count in enumerate(counts)]
+    return sorted(rows, key=lambda r: (-r[0], r[1]))
+
+
+def ranks_of(rows: Sequence[tuple[int, bool]]) -> list[int]:
+    return competition_ranks([c for c, _ in rows], [f for _, f in rows])
+
+
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=20), st.data())
+def test_the_catch_all_takes_the_rank_of_its_own_position(
+    counts: list[int], data: st.DataObject
+) -> None:
+    catch_all = data.draw(st.integers(0, len(counts) - 1))
+    rows = table_order(counts, catch_all)
+    ranks = ranks_of(rows)
+    position = next(i for i, (_, flag) in enumerate(rows) if flag)
+    assert ranks[position] == position + 1
+    assert ranks == [expected_rank(i, rows) for i in range(len(rows))]
+    # Every other row keeps the usual competition rank, before and after the catch-all.
+    usual = competition_ranks([c for c, _ in rows])
+    assert [r for i, r in enumerate(ranks) if i != position] == [
+        r for i, r in enumerate(usual) if i != position
+    ]
+    # Without a tie at its count, nothing changes.
+    if counts.count(counts[catch_all]) == 1:
+        assert ranks == usual
+
+
+def test_the_catch_all_rule_on_every_small_list() -> None:
+    """Exhaustively: every list of up to five counts from 0 to 3, with the catch-all at
+    each place or nowhere."""
+    from itertools import product
+
+    for length in range(6):
+        for counts in product(range(4), repeat=length):
+            for catch_all in [None, *range(length)]:
+                rows = table_order(counts, catch_all)
+                assert ranks_of(rows) == [expected_rank(i, rows) for i in range(len(rows))]
+                if catch_all is None:
+                    assert ranks_of(rows) == competition_ranks([c for c, _ in rows])
+
+
+@pytest.mark.parametrize(
+    ("counts", "catch_all", "ranks"),
+    [
+        # The issue's example: その他 last of a tie at the bottom.
+        ([35, 22, 2, 1, 1], 4, [1, 2, 3, 4, 5]),
+        # No tie: nothing changes.
+        ([35, 22, 2, 1], 3, [1, 2, 3, 4]),
+        # Inside a tie of three, and the rows after it continue the competition ranking.
+        ([9, 5, 5, 5, 1, 0], 3, [1, 2, 2, 4, 5, 6]),
+        ([9, 5, 5, 1, 1, 0], 2, [1, 2, 3, 4, 4, 6]),
+        # None marked: as before.
+        ([9, 5, 5, 1, 1, 1, 0], None, [1, 2, 2, 4, 4, 4, 7]),
+    ],
+)
+def test_catch_all_ranks_by_hand(
+    counts: list[int], catch_all: int | None, ranks: list[int]
+) -> None:
+    flags = [i == catch_all for i in range(len(counts))]
+    assert competition_ranks(counts, flags if catch_all is not None else ()) == ranks
+
+
+def test_a_catch_all_tied_at_the_bottom_of_a_ranked_section() -> None:
+    terms = [
+        TermCount("その他", 1, 1, ("その他",), catch_all=True),
+        TermCount("寄付（寄贈）したい", 2, 35, ("寄付（寄贈）したい",)),
+        TermCount("ボランティアしたい", 3, 22, ("ボランティアしたい",)),
+        TermCount("活動報告など", 4, 2, ("活動報告など",)),
+        TermCount("見学の希望など", 5, 1, ("見学の希望など",)),
+    ]
+    previous = {"その他": 3, "寄付（寄贈）したい": 30, "ボランティアしたい": 22, "活動報告など": 2}
+    assert rows_text(section_of(terms, previous)) == [
+        "1位：寄付（寄贈）したい 35件（＋5件）",
+        "2位：ボランティアしたい 22件（±0件）",
+        "3位：活動報告など 2件（±0件）",
+        "4位：見学の希望など 1件（新）",
+        "5位：その他 1件（－2件）",
+    ]
+    # The same list not marked: その他 is ordered by its configured place and shares 4位.
+    unmarked = [replace(t, catch_all=False) for t in terms]
+    assert rows_text(section_of(unmarked, previous))[3:] == [
+        "4位：その他 1件（－2件）",
+        "4位：見学の希望など 1件（新）",
+    ]
 
 
 # Every shape by hand, written as the council would read it.
@@ -324,7 +430,34 @@ def test_a_split_in_two_is_compared_as_a_whole() -> None:
         "2位：近況報告など 4件",
         "3位：その他 3件",
     ]
-    assert section.notes == ("「近況報告など」と「その他」の合計7件は前年度比－6件",)
+    assert section.notes == ("「2位：近況報告など」と「3位：その他」の合計7件は前年度比－6件",)
+    # A listed table names them alone.
+    listed = section_of(terms, {"近況報告・その他": 13, "寄付したい": 5}, Style.LISTED)
+    assert listed.notes == ("「近況報告など」と「その他」の合計7件は前年度比－6件",)
+
+
+def test_a_split_note_names_the_catch_all_on_its_own_rank() -> None:
+    terms = [
+        TermCount("福祉サービスの紹介", 1, 38, ("福祉サービスの紹介",)),
+        TermCount("活動への紹介", 2, 12, ("活動への紹介",)),
+        TermCount("近況報告など", 3, 3, ("近況報告・その他",)),
+        TermCount("居場所への参加希望", 4, 3, ("居場所への参加希望",)),
+        TermCount("その他", 5, 4, ("近況報告・その他",), catch_all=True),
+        TermCount("見学の希望", 6, 4, ()),
+    ]
+    previous = {"福祉サービスの紹介": 34, "活動への紹介": 25, "近況報告・その他": 13}
+    previous |= {"居場所への参加希望": 20}
+    section = section_of(terms, previous)
+    assert rows_text(section) == [
+        "1位：福祉サービスの紹介 38件（＋4件）",
+        "2位：活動への紹介 12件（－13件）",
+        "3位：見学の希望 4件（新）",
+        "4位：その他 4件",
+        "5位：近況報告など 3件",
+        "5位：居場所への参加希望 3件（－17件）",
+    ]
+    # In the table's order, each with the rank the table prints.
+    assert section.notes == ("「4位：その他」と「5位：近況報告など」の合計7件は前年度比－6件",)
 
 
 def test_a_split_in_three_with_nothing_last_year() -> None:
@@ -335,8 +468,11 @@ def test_a_split_in_three_with_nothing_last_year() -> None:
     ]
     section = section_of(terms, {"X": 0})
     assert rows_text(section) == ["1位：B 5件", "2位：A 1件", "2位：C 1件"]
-    # The names in configured order, whatever the order of the rows.
-    assert section.notes == ("「A」「B」と「C」の合計7件（前年度は0件）",)
+    # Ranked: the names as the rows print them, in the table's order.
+    assert section.notes == ("「1位：B」「2位：A」と「2位：C」の合計7件（前年度は0件）",)
+    # Listed: the names in configured order, whatever the order of the rows.
+    listed = section_of(terms, {"X": 0}, Style.LISTED)
+    assert listed.notes == ("「A」「B」と「C」の合計7件（前年度は0件）",)
 
 
 def test_a_split_and_merge_family_gets_one_note() -> None:
@@ -350,7 +486,7 @@ def test_a_split_and_merge_family_gets_one_note() -> None:
     ]
     section = section_of(terms, {"X": 4, "Y": 1, "Z": 4})
     assert rows_text(section) == ["1位：D 4件（±0件）", "2位：B 3件", "3位：A 2件", "4位：C 0件"]
-    assert section.notes == ("「A」「B」と「C」の合計5件は前年度比±0件",)
+    assert section.notes == ("「2位：B」「3位：A」と「4位：C」の合計5件は前年度比±0件",)
 
 
 def test_two_split_families_get_a_note_each_in_the_order_of_the_table() -> None:
@@ -362,8 +498,8 @@ def test_two_split_families_get_a_note_each_in_the_order_of_the_table() -> None:
     ]
     section = section_of(terms, {"A": 1, "B": 3})
     assert section.notes == (
-        "「B1」と「B2」の合計7件は前年度比＋4件",
-        "「A1」と「A2」の合計2件は前年度比＋1件",
+        "「1位：B1」と「2位：B2」の合計7件は前年度比＋4件",
+        "「3位：A1」と「3位：A2」の合計2件は前年度比＋1件",
     )
 
 
@@ -378,7 +514,7 @@ def test_a_split_family_that_dropped_to_zero_is_shown() -> None:
     terms = [TermCount("A1", 1, 0, ("A",)), TermCount("A2", 2, 0, ("A",))]
     section = section_of(terms, {"A": 6})
     assert rows_text(section) == ["1位：A1 0件", "1位：A2 0件"]
-    assert section.notes == ("「A1」と「A2」の合計0件は前年度比－6件",)
+    assert section.notes == ("「1位：A1」と「1位：A2」の合計0件は前年度比－6件",)
 
 
 def test_an_agency_group_new_this_year_and_one_that_existed() -> None:
@@ -397,6 +533,22 @@ def test_split_note_wording() -> None:
         split_note(["A", "B", "C", "D"], 9, 1) == "「A」「B」「C」と「D」の合計9件は前年度比＋8件"
     )
     assert split_note(["A", "B"], 7, 0) == "「A」と「B」の合計7件（前年度は0件）"
+    assert (
+        split_note(["近況報告など", "その他"], 7, 13, [3, 5])
+        == "「3位：近況報告など」と「5位：その他」の合計7件は前年度比－6件"
+    )
+    assert split_note(["A", "B"], 7, 0, [1, 1]) == "「1位：A」と「1位：B」の合計7件（前年度は0件）"
+
+
+def test_without_ranks_gives_the_wording_of_notes_before_ranks() -> None:
+    assert (
+        without_ranks("「3位：近況報告など」と「5位：その他」の合計7件は前年度比－6件")
+        == "「近況報告など」と「その他」の合計7件は前年度比－6件"
+    )
+    # A name that only looks like a rank further in is kept.
+    assert without_ranks("「A」と「B 2位：C」の合計1件（前年度は0件）") == (
+        "「A」と「B 2位：C」の合計1件（前年度は0件）"
+    )
 
 
 # Trends over three years.

@@ -127,6 +127,33 @@ def test_the_texts_of_a_published_report_are_watched_too() -> None:
     ]
 
 
+def test_a_note_frozen_before_notes_named_ranks_is_not_a_difference() -> None:
+    # Closed before split notes quoted the ranks: the same note, worded without them.
+    report = report_to_dict(sample_report())
+    assert report["sections"][1]["notes"] == [
+        "「4位：近況報告など」と「5位：その他」の合計7件は前年度比－6件"
+    ]
+    report["sections"][1]["notes"][0] = "「近況報告など」と「その他」の合計7件は前年度比－6件"
+    assert compare(report_from_dict(report), sample_report()) == []
+    # A note that says another figure still differs, shown as each report words it.
+    report["sections"][1]["notes"][0] = "「近況報告など」と「その他」の合計8件は前年度比－5件"
+    [difference] = compare(report_from_dict(report), sample_report())
+    assert difference.name == "ニーズを抱えている個人からの相談：注記1"
+    assert difference.published == "「近況報告など」と「その他」の合計8件は前年度比－5件"
+    assert difference.current == "「4位：近況報告など」と「5位：その他」の合計7件は前年度比－6件"
+
+
+def test_a_rank_that_moved_is_a_difference_of_its_own() -> None:
+    # The catch-all marked after closing: its rank is a difference, the note's is not.
+    report = report_to_dict(sample_report())
+    report["sections"][1]["rows"][4]["rank"] = 4
+    report["sections"][1]["notes"][0] = (
+        "「4位：近況報告など」と「4位：その他」の合計7件は前年度比－6件"
+    )
+    names = [d.name for d in compare(report_from_dict(report), sample_report())]
+    assert names == ["ニーズを抱えている個人からの相談：その他の順位"]
+
+
 def outing(staff_user, day: date) -> SupportRecord:  # type: ignore[no-untyped-def]
     kind = ActivityKind.objects.get(fiscal_year=2020, name="出向き・参加")
     return create_record(

@@ -129,7 +129,7 @@ def test_the_published_report_reads_back_and_renders_the_same_text() -> None:
 
 def test_a_section_as_json() -> None:
     # The ボランティア希望 section of the hand-built report (see test_text.py): both 20件
-    # are 1位, the next is 3位.
+    # are 1位, the next is 3位; the catch-all その他 takes 5位 after the tie at 4位.
     def delta(kind: str, value: int | None, text: str) -> dict[str, Any]:
         return {"kind": kind, "value": value, "text": text}
 
@@ -148,7 +148,7 @@ def test_a_section_as_json() -> None:
             row(1, "寄付（寄贈）したい", 20, delta("number", -2, "－2件")),
             row(3, "ボランティア活動中の悩み、活動報告など", 6, delta("number", 0, "±0件")),
             row(4, "地域活動等への見学の希望、紹介など", 1, delta("new", None, "新")),
-            row(4, "その他", 1, delta("number", -2, "－2件")),
+            row(5, "その他", 1, delta("number", -2, "－2件")),
         ],
         "notes": [],
     }
@@ -172,7 +172,9 @@ def test_the_top_level_of_the_published_report() -> None:
         "delta": {"kind": "none", "value": None, "text": ""},
         "new": False,
     }
-    assert data["sections"][1]["notes"] == ["「近況報告など」と「その他」の合計7件は前年度比－6件"]
+    assert data["sections"][1]["notes"] == [
+        "「3位：近況報告など」と「5位：その他」の合計7件は前年度比－6件"
+    ]
     assert data["agency_table"]["rows"][1]["label"] == "教育支援課・教育企画課・指導課"
     assert data["trends"][0]["rows"][3] == {"label": "働きかけ", "counts": [None, None, 40]}
     assert data["outreach"]["shares"] == [0.32, 0.35, 123 / 350]

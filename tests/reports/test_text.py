@@ -14,7 +14,9 @@ from tsunagu.reports.result import Delta, DeltaKind, OutreachShare, Report, Row,
 # The ボランティア希望 section is the example of docs/domain.md, except that the two
 # categories with 20件 are both 1位 and the next is 3位: the example prints 2位 for the
 # tie, which contradicts its own rule ("equal counts share a rank and the next rank
-# skips: 1, 2, 2, 4"). The rule wins.
+# skips: 1, 2, 2, 4"). The rule wins. その他 is the catch-all of both ranked lists: tied
+# at the bottom, it comes last on the rank of its own position (5位), and the split note
+# names the rows with the ranks printed.
 PUBLISHED = """\
 ■ 市民社協の事業に関連する相談 35件（＋3件）
 
@@ -23,15 +25,15 @@ PUBLISHED = """\
 2位：活動の紹介 8件（±0件）
 3位：近況報告など 4件
 4位：居場所に参加したい 3件（新）
-4位：その他 3件
-※「近況報告など」と「その他」の合計7件は前年度比－6件
+5位：その他 3件
+※「3位：近況報告など」と「5位：その他」の合計7件は前年度比－6件
 
 ■ ボランティア希望（活動）者からの相談 48件（＋5件）
 1位：ボランティアしたい 20件（＋9件）
 1位：寄付（寄贈）したい 20件（－2件）
 3位：ボランティア活動中の悩み、活動報告など 6件（±0件）
 4位：地域活動等への見学の希望、紹介など 1件（新）
-4位：その他 1件（－2件）
+5位：その他 1件（－2件）
 
 ■ 地域活動団体からの相談 30件（＋2件）
 1位：活動費・助成金・会計 12件（＋3件）

@@ -177,3 +177,109 @@ def test_exported_columns_include_the_optional_retired_flag(lists: dict[str, Any
         categories_file(["2021", GROUP, "会計", 1, "", "〇"], headers=list(CATEGORY_COLUMNS)),
     )
     assert year_list(2021) == [("会計", 1, [], True)]
+
+
+CATCH_HEADER = [*HEADER, "その他扱い"]
+
+
+def catch_alls(fy: int, type_name: str = GROUP) -> list[str]:
+    return list(
+        Category.objects.filter(
+            fiscal_year=fy, consulter_type__name=type_name, catch_all=True
+        ).values_list("name", flat=True)
+    )
+
+
+def test_the_catch_all_column_marks_one_category_per_list(db: None) -> None:
+    run_import(
+        "categories",
+        categories_file(
+            ["2020", GROUP, "会計", 1, "", ""],
+            ["2020", GROUP, "雑件", 2, "", "〇"],
+            ["2020", "ニーズを抱えている個人", "その他", 1, "", ""],
+            headers=CATCH_HEADER,
+        ),
+    )
+    assert catch_alls(2020) == ["雑件"]
+    # The column says so: その他 left blank is not the catch-all.
+    assert catch_alls(2020, "ニーズを抱えている個人") == []
+    # Moving the mark to another row of the same list in a later import.
+    run_import(
+        "categories",
+        categories_file(
+            ["2020", GROUP, "会計", 1, "", "〇"],
+            ["2020", GROUP, "雑件", 2, "", ""],
+            headers=CATCH_HEADER,
+        ),
+    )
+    assert catch_alls(2020) == ["会計"]
+
+
+def test_without_the_column_a_new_sonota_is_the_catch_all_and_marks_are_kept(db: None) -> None:
+    run_import(
+        "categories",
+        categories_file(["2020", GROUP, "会計", 1, ""], ["2020", GROUP, "その 他", 2, ""]),
+    )
+    assert catch_alls(2020) == ["その 他"]
+    Category.objects.filter(fiscal_year=2020).update(catch_all=False)
+    Category.objects.filter(fiscal_year=2020, name="会計").update(catch_all=True)
+    run_import(
+        "categories",
+        categories_file(["2020", GROUP, "会計", 1, ""], ["2020", GROUP, "その 他", 3, ""]),
+    )
+    assert catch_alls(2020) == ["会計"]
+
+
+def test_a_second_catch_all_in_one_list_is_refused_naming_the_row(db: None) -> None:
+    with pytest.raises(ImportRefused) as error:
+        run_import(
+            "categories",
+            categories_file(
+                ["2020", GROUP, "会計", 1, "", "〇"],
+                ["2020", "ニーズを抱えている個人", "その他", 1, "", "〇"],
+                ["2020", GROUP, "その他", 2, "", "〇"],
+                headers=CATCH_HEADER,
+            ),
+        )
+    [only] = error.value.row_errors
+    assert (only.row, only.column) == (4, "その他扱い")
+    assert only.message == (
+        "「その他」も「その他扱い」になっていますが、2行目の「会計」がすでにその他扱いです。"
+        "その他扱いにできるのは、一つの一覧に一つだけです。"
+    )
+    assert not Category.objects.exists()
+
+
+def test_activity_kinds_have_no_catch_all(db: None) -> None:
+    with pytest.raises(ImportRefused) as error:
+        run_import(
+            "categories",
+            categories_file(["2020", "活動種別", "その他", 1, "", "〇"], headers=CATCH_HEADER),
+        )
+    [only] = error.value.row_errors
+    assert (only.row, only.column) == (2, "その他扱い")
+    assert "活動種別には「その他扱い」はありません。空欄にしてください。" in only.message
+    assert not ActivityKind.objects.exists()
+
+
+def test_the_catch_all_goes_out_and_comes_back(db: None) -> None:
+    from tsunagu.transfer.exporters import export_categories
+
+    run_import(
+        "categories",
+        categories_file(
+            ["2020", "活動種別", "出向き・参加", 1, "", ""],
+            ["2020", GROUP, "会計", 1, "", ""],
+            ["2020", GROUP, "雑件", 2, "", "〇"],
+            headers=CATCH_HEADER,
+        ),
+    )
+    rows = list(export_categories(2020))
+    assert rows == [
+        ["令和2年度", "活動種別", "出向き・参加", 1, "", "", ""],
+        ["令和2年度", GROUP, "会計", 1, "", "", ""],
+        ["令和2年度", GROUP, "雑件", 2, "", "", "〇"],
+    ]
+    Category.objects.all().update(catch_all=False)
+    run_import("categories", categories_file(*rows, headers=list(CATEGORY_COLUMNS)))
+    assert catch_alls(2020) == ["雑件"]

@@ -37,6 +37,12 @@ class EntryForm(forms.Form):
         required=False,
         help_text="この種別の記録には相談者区分が必要です。",
     )
+    # Shown for categories only (an activity kind list ignores it).
+    catch_all = forms.BooleanField(
+        label="その他扱い",
+        required=False,
+        help_text="順位をつける報告で、同じ件数の分類のあとに並び、順位を分け合いません。",
+    )
     predecessors = forms.TypedMultipleChoiceField(
         label="引き継ぐ前年度の分類",
         coerce=int,
@@ -83,6 +89,7 @@ class BaseEntryFormSet(forms.BaseFormSet):
                     order=data["order"],
                     retired=data["retired"],
                     consultation=data.get("is_consultation", False),
+                    catch_all=data.get("catch_all", False),
                 )
             )
             rows.append(index)
@@ -111,6 +118,7 @@ def initial_rows(terms: Sequence[Term]) -> list[dict[str, Any]]:
             "order": t.order,
             "retired": t.retired,
             "is_consultation": getattr(t, "is_consultation", False),
+            "catch_all": getattr(t, "catch_all", False),
             "predecessors": [p.pk for p in t.predecessors.all()],
         }
         for t in terms
@@ -125,6 +133,7 @@ def copied_rows(previous: Sequence[Term]) -> list[dict[str, Any]]:
             "order": t.order,
             "retired": False,
             "is_consultation": getattr(t, "is_consultation", False),
+            "catch_all": getattr(t, "catch_all", False),
             "predecessors": [t.pk],
         }
         for t in previous

@@ -29,6 +29,7 @@ from tsunagu.records.models import (
     ConsulterType,
     ReportStyle,
     SupportRecord,
+    is_catch_all_name,
 )
 
 ACTIVITY_KINDS: Final = "activity_kinds"
@@ -98,6 +99,7 @@ def list_digest(terms: Iterable[Term]) -> str:
             t.retired,
             sorted(p.pk for p in t.predecessors.all()),
             getattr(t, "is_consultation", None),
+            getattr(t, "catch_all", None),
         )
         for t in terms
     )
@@ -181,6 +183,10 @@ class EntrySpec:
     # Activity kinds only: counted as a consultation (ActivityKind.is_consultation);
     # None leaves it as it is (an existing kind) or to the default (a new one).
     consultation: bool | None = None
+    # Categories only: the list's catch-all (Category.catch_all); None leaves it as it is
+    # (an existing category) or to the default (a new one named その他, when no other
+    # entry of the list is the catch-all).
+    catch_all: bool | None = None
 
     @property
     def term(self) -> TermSpec:
@@ -292,10 +298,12 @@ def _write_list(
     kept = {e.id for e in entries if e.id is not None}
     removed = [t for t in current if t.pk not in kept]
 
+    catch_all = _catch_all_flags(scheme, entries, by_id)
     problems = _entry_problems(entries, by_id, scheme, fiscal_year)
     problems += lineage_problems([p.name for p in previous], [e.term for e in entries])
     problems += _removal_problems(removed, fiscal_year)
     problems += _consultation_problems(entries, by_id)
+    problems += _catch_all_problems(entries, catch_all)
     if problems:
         raise YearListError(problems)
 
@@ -316,9 +324,20 @@ def _write_list(
         "前年度とのつながり": [],
         "相談として数える": [],
         "相談として数えない": [],
+        "その他扱い": [],
+        "その他扱いの解除": [],
     }
     if removed:
         this_year.filter(pk__in=[t.pk for t in removed]).delete()
+
+    # One catch-all per list: take the mark off first, so that moving it to another
+    # entry never holds two for a moment.
+    for index, entry in enumerate(entries):
+        term = by_id.get(entry.id) if entry.id is not None else None
+        if isinstance(term, Category) and term.catch_all and not catch_all[index]:
+            term.catch_all = False
+            term.save(update_fields=["catch_all"])
+            changes["その他扱いの解除"].append(entry.term.name)
 
     # Names are unique within a list: park the renamed entries under a temporary name
     # first, so that swapping two names never collides halfway.
@@ -345,9 +364,12 @@ def _write_list(
                 entry.retired,
                 like=predecessors[0] if len(predecessors) == 1 else None,
                 consultation=entry.consultation,
+                catch_all=catch_all[index],
             )
             term.predecessors.set(predecessors)
             changes["追加"].append(spec.name)
+            if catch_all[index]:
+                changes["その他扱い"].append(spec.name)
             if predecessors:
                 changes["前年度とのつながり"].append(
                     f"「{spec.name}」：{_quoted(p.name for p in predecessors)}"
@@ -361,6 +383,7 @@ def _write_list(
                 name=spec.name,
                 old_name=old_names[term.pk],
                 order=orders[index],
+                catch_all=catch_all[index],
                 changes=changes,
             )
             if {p.pk for p in before} != {p.pk for p in predecessors}:
@@ -446,6 +469,45 @@ def _removal_problems(removed: list[Term], fiscal_year: int) -> list[tuple[int |
     return problems
 
 
+def _catch_all_flags(
+    scheme: Scheme, entries: Sequence[EntrySpec], by_id: dict[int, Term]
+) -> list[bool]:
+    """Whether each entry is to be the list's catch-all: as said; else as it is; else (a
+    new entry) when it is named その他 and no other entry of the list is said or kept to be."""
+    if not isinstance(scheme, ConsulterType):
+        return [False] * len(entries)
+    flags: list[bool | None] = []
+    for entry in entries:
+        term = by_id.get(entry.id) if entry.id is not None else None
+        if entry.catch_all is not None:
+            flags.append(entry.catch_all)
+        elif isinstance(term, Category):
+            flags.append(term.catch_all)
+        else:
+            flags.append(None)
+    taken = any(flags)
+    return [
+        bool(flag) if flag is not None else (not taken and is_catch_all_name(entry.name))
+        for flag, entry in zip(flags, entries, strict=True)
+    ]
+
+
+def _catch_all_problems(
+    entries: Sequence[EntrySpec], catch_all: Sequence[bool]
+) -> list[tuple[int | None, str]]:
+    marked = [index for index, flag in enumerate(catch_all) if flag]
+    first = marked[0] if marked else None
+    return [
+        (
+            index,
+            f"「{entries[index].name.strip()}」と「{entries[first].name.strip()}」の両方が"
+            "「その他扱い」になっています。その他扱いにできるのは、一つの一覧に一つだけです。",
+        )
+        for index in marked[1:]
+        if first is not None
+    ]
+
+
 def _consultation_problems(
     entries: Sequence[EntrySpec], by_id: dict[int, Term]
 ) -> list[tuple[int | None, str]]:
@@ -483,12 +545,14 @@ def _create(
     retired: bool,
     like: Term | None = None,
     consultation: bool | None = None,
+    catch_all: bool = False,
 ) -> Term:
     """A kind counts as a consultation as `consultation` says; else as `like`, the entry
-    of the year before it continues, did; else from its name (ActivityKind.save)."""
+    of the year before it continues, did; else from its name (ActivityKind.save). A
+    category is the catch-all as `catch_all` says."""
     fields = {"fiscal_year": fiscal_year, "name": name, "order": order, "retired": retired}
     if isinstance(scheme, ConsulterType):
-        return Category.objects.create(consulter_type=scheme, **fields)
+        return Category.objects.create(consulter_type=scheme, catch_all=catch_all, **fields)
     if consultation is not None:
         return ActivityKind.objects.create(**fields, is_consultation=consultation)
     if isinstance(like, ActivityKind):
@@ -503,6 +567,7 @@ def _update(
     name: str,
     old_name: str,
     order: int,
+    catch_all: bool,
     changes: dict[str, list[str]],
 ) -> None:
     fields: list[str] = []
@@ -524,6 +589,11 @@ def _update(
         term.is_consultation = entry.consultation
         fields.append("is_consultation")
         changes["相談として数える" if entry.consultation else "相談として数えない"].append(name)
+    # Taken off before any entry is updated (_write_list): only ever set here.
+    if isinstance(term, Category) and catch_all and not term.catch_all:
+        term.catch_all = True
+        fields.append("catch_all")
+        changes["その他扱い"].append(name)
     if fields:
         term.name, term.order, term.retired = name, order, entry.retired
         term.save(update_fields=fields)
@@ -561,6 +631,7 @@ def start_year(*, by: User, fiscal_year: int) -> int:
                     source.order,
                     retired=False,
                     like=source,
+                    catch_all=isinstance(source, Category) and source.catch_all,
                 )
                 copy.predecessors.set([source])
             log_action(
@@ -601,6 +672,7 @@ def _snapshot(fiscal_year: int, scheme: Scheme) -> tuple[list[EntrySpec], str]:
             id=t.pk,
             order=position,
             retired=t.retired,
+            catch_all=getattr(t, "catch_all", None),
         )
         for position, t in enumerate(terms, start=1)
     ]
@@ -731,10 +803,13 @@ def merge(*, by: User, entries: Sequence[Term], into_name: str) -> SavedList:
         for predecessor in specs[position].predecessors:
             union.setdefault(normalize(predecessor), predecessor)
     keeper = next((e for e in entries if e.name_key == normalize(name)), None)
+    # The merged category is the catch-all when one of those it replaces was.
+    carries = any(isinstance(e, Category) and e.catch_all for e in entries)
     merged = EntrySpec(
         name=name,
         predecessors=tuple(union.values()),
         id=keeper.pk if keeper else None,
+        catch_all=True if carries else None,
     )
     result: list[EntrySpec] = []
     for index, spec in enumerate(specs):
@@ -743,7 +818,8 @@ def merge(*, by: User, entries: Sequence[Term], into_name: str) -> SavedList:
         if spec.id not in chosen:
             result.append(spec)
         elif spec.id != merged.id and _has_records(chosen[spec.id]):
-            result.append(replace(spec, retired=True))
+            kept = replace(spec, retired=True)
+            result.append(replace(kept, catch_all=False) if carries else kept)
     return _save(
         by=by,
         fiscal_year=first.fiscal_year,

@@ -30,6 +30,7 @@ from tsunagu.records.models import (
     Place,
     RecordAgency,
     SupportRecord,
+    is_catch_all_name,
 )
 
 SEED = 2020
@@ -131,7 +132,7 @@ def _load_categories(
                 fiscal_year=fy,
                 consulter_type=consulter_type,
                 name_key=normalize(name),
-                defaults={"name": name, "order": order},
+                defaults={"name": name, "order": order, "catch_all": is_catch_all_name(name)},
             )
             if created:
                 preds = _predecessor_names(story, type_name, name, set(previous))

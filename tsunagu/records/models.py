@@ -146,6 +146,15 @@ class ActivityKind(YearlyTerm):
         super().save(*args, **kwargs)
 
 
+# The name of the catch-all category, for a category created without saying whether it
+# is one. Only the default: the mark is what counts.
+CATCH_ALL_NAME = "その他"
+
+
+def is_catch_all_name(name: str) -> bool:
+    return normalize(name) == normalize(CATCH_ALL_NAME)
+
+
 class Category(YearlyTerm):
     """相談内容: one category of a consulter type's list for one fiscal year."""
 
@@ -154,6 +163,13 @@ class Category(YearlyTerm):
         verbose_name="相談者区分",
         on_delete=models.PROTECT,
         related_name="categories",
+    )
+    # At most one per list (year and consulter type). In a ranked report it goes after
+    # the categories of its count and takes the rank of its own position (reports.engine).
+    catch_all = models.BooleanField(
+        "その他扱い",
+        default=False,
+        help_text="順位をつける報告で、同じ件数の分類のあとに並び、順位を分け合いません。",
     )
     predecessors = models.ManyToManyField(
         "self",
@@ -170,6 +186,11 @@ class Category(YearlyTerm):
         constraints = [
             models.UniqueConstraint(
                 fields=["fiscal_year", "consulter_type", "name_key"], name="category_unique_name"
+            ),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "consulter_type"],
+                condition=Q(catch_all=True),
+                name="category_one_catch_all",
             ),
         ]
 

@@ -222,6 +222,7 @@ def _consultation_sections(
                 order=c.order,
                 count=category_counts.get(c.pk, 0),
                 predecessors=_predecessors(c, lineage_known, previous_counts),
+                catch_all=c.catch_all,
             )
             for c in current
         ]

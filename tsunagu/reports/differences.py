@@ -13,6 +13,7 @@ for a figure not listed here: a figure added to the report later must be added h
 
 from dataclasses import dataclass
 
+from tsunagu.reports.engine import without_ranks
 from tsunagu.reports.renderers.text import share_text
 from tsunagu.reports.result import (
     MUNICIPALITY_LABELS,
@@ -87,7 +88,14 @@ def _same(old: dict[str, Value], new: dict[str, Value], label: str) -> bool:
         return new[label] in (0, None)
     if label not in new:
         return old[label] in (0, None)
-    return old[label] == new[label]
+    return _comparable(old[label]) == _comparable(new[label])
+
+
+def _comparable(value: Value) -> Value:
+    """Notes are compared without the ranks they quote (「3位：近況報告など」): each rank
+    is watched as a figure of its own (「…の順位」), and a report frozen before notes
+    named ranked rows with their rank would otherwise differ by its wording alone."""
+    return without_ranks(value) if isinstance(value, str) else value
 
 
 def _counts(report: Report) -> Figures:

@@ -4,6 +4,7 @@ Pure functions, no database: the report service feeds them the results of a few
 aggregate queries, and the tests cover every ranking and lineage shape exhaustively.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ __all__ = [
     "carry_back",
     "competition_ranks",
     "split_note",
+    "without_ranks",
 ]
 
 
@@ -34,22 +36,25 @@ class TermCount:
     order: int
     count: int
     predecessors: tuple[str, ...] = ()
+    # The list's catch-all (その他): after the others of its count, on a rank of its own.
+    catch_all: bool = False
 
 
-def competition_ranks(counts: Sequence[int]) -> list[int]:
-    """Ranks of counts already sorted in descending order: equal counts share a rank
-    and the next rank skips (1, 2, 2, 4)."""
+def competition_ranks(counts: Sequence[int], catch_all: Sequence[bool] = ()) -> list[int]:
+    """Ranks of counts already sorted in descending order, the catch-all after the others
+    of its count: equal counts share a rank and the next rank skips (1, 2, 2, 4); the
+    catch-all (`catch_all[i]` true; empty = none) does not share a rank but takes the one
+    of its own position (35, 22, 2, 1, 1 with その他 last → 1, 2, 3, 4, 5)."""
+    flags = list(catch_all) or [False] * len(counts)
     ranks: list[int] = []
     for index, count in enumerate(counts):
-        if index and count == counts[index - 1]:
-            ranks.append(ranks[-1])
-        else:
-            ranks.append(index + 1)
+        shares = index and count == counts[index - 1] and not flags[index]
+        ranks.append(ranks[-1] if shares else index + 1)
     return ranks
 
 
 def _by_count(terms: Iterable[TermCount]) -> list[TermCount]:
-    return sorted(terms, key=lambda t: (-t.count, t.order))
+    return sorted(terms, key=lambda t: (-t.count, t.catch_all, t.order))
 
 
 def _previous_sum(previous: Mapping[str, int], names: Iterable[str]) -> int:
@@ -64,13 +69,27 @@ def _quote_names(names: Sequence[str]) -> str:
     return "".join(quoted[:-1]) + "と" + quoted[-1]
 
 
-def split_note(names: Sequence[str], count: int, previous: int) -> str:
-    """The note for the categories split from last year's, compared together:
-    「近況報告など」と「その他」の合計7件は前年度比－6件 (stored without the leading ※)."""
+def split_note(
+    names: Sequence[str], count: int, previous: int, ranks: Sequence[int] | None = None
+) -> str:
+    """The note for the categories split from last year's, compared together, each named
+    as its table prints it: with its rank in a ranked table
+    (「3位：近況報告など」と「5位：その他」の合計7件は前年度比－6件), by name alone in a
+    listed one (「近況報告など」と「その他」…). Stored without the leading ※."""
+    printed = names if ranks is None else [f"{r}位：{n}" for n, r in zip(names, ranks, strict=True)]
     delta = Delta.between(count, previous)
     if delta.kind is DeltaKind.NEW:
-        return f"{_quote_names(names)}の合計{count}件（前年度は0件）"
-    return f"{_quote_names(names)}の合計{count}件は前年度比{delta.text}"
+        return f"{_quote_names(printed)}の合計{count}件（前年度は0件）"
+    return f"{_quote_names(printed)}の合計{count}件は前年度比{delta.text}"
+
+
+_RANK_PREFIX = re.compile(r"(?<=「)\d+位：")
+
+
+def without_ranks(note: str) -> str:
+    """A note with the ranks taken out of the names it quotes: the wording of notes
+    before they named ranked rows with their rank."""
+    return _RANK_PREFIX.sub("", note)
 
 
 @dataclass(frozen=True)
@@ -116,7 +135,7 @@ def _rows(
         for t in _by_count(terms)
         if _shown(t, families, counts, _previous_sum(known, t.predecessors))
     ]
-    ranks = competition_ranks([t.count for t in shown])
+    ranks = competition_ranks([t.count for t in shown], [t.catch_all for t in shown])
     rows = tuple(
         Row(
             label=t.name,
@@ -126,7 +145,8 @@ def _rows(
         )
         for t, rank in zip(shown, ranks, strict=True)
     )
-    return rows, _family_notes(shown, families, counts)
+    ranked = dict(zip((t.name for t in shown), ranks, strict=True))
+    return rows, _family_notes(shown, families, counts, ranked if style is Style.RANKED else None)
 
 
 def _delta(term: TermCount, families: Mapping[str, _Family], known: Mapping[str, int]) -> Delta:
@@ -138,18 +158,29 @@ def _delta(term: TermCount, families: Mapping[str, _Family], known: Mapping[str,
 
 
 def _family_notes(
-    shown: Sequence[TermCount], families: Mapping[str, _Family], counts: Mapping[str, int]
+    shown: Sequence[TermCount],
+    families: Mapping[str, _Family],
+    counts: Mapping[str, int],
+    ranks: Mapping[str, int] | None,
 ) -> tuple[str, ...]:
-    """One note per split family, in the order its first category appears in the table."""
+    """One note per split family, in the order its first category appears in the table.
+
+    A listed table's note names the family in configured order; a ranked table's names
+    each with its rank, in the table's order (「3位：…」と「5位：…」)."""
     notes: list[str] = []
     done: set[tuple[str, ...]] = set()
+    position = {t.name: i for i, t in enumerate(shown)}
     for term in shown:
         family = families.get(term.name)
         if family is None or family.names in done:
             continue
         done.add(family.names)
         combined = sum(counts[n] for n in family.names)
-        notes.append(split_note(family.names, combined, family.previous))
+        if ranks is None:
+            notes.append(split_note(family.names, combined, family.previous))
+        else:
+            names = sorted(family.names, key=position.__getitem__)
+            notes.append(split_note(names, combined, family.previous, [ranks[n] for n in names]))
     return tuple(notes)
 
 
@@ -178,10 +209,12 @@ def build_section(
     note is written (the report says so once). `total` counts records, not categories:
     a record with three categories counts once in it and once under each category.
 
-    Rows are ordered by count, ties in the configured order; RANKED rows get
-    competition ranks (1, 2, 2, 4). A category with no records is left out unless it had
+    Rows are ordered by count, ties in the configured order with the catch-all last;
+    RANKED rows get competition ranks (1, 2, 2, 4), except the catch-all, which takes the
+    rank of its own position (competition_ranks). A category with no records is left out unless it had
     some the year before (it then shows 0件（－n件）). A split category has no delta of
-    its own: the section gets a note with the family's combined figure instead.
+    its own: the section gets a note with the family's combined figure instead, naming
+    the family as the table prints them (split_note).
     """
     rows, notes = _rows(style, terms, previous)
     return Section(

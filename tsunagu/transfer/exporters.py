@@ -126,6 +126,7 @@ def _term_row(term: Any, type_name: str) -> list[Cell]:
         term.order,
         SEPARATOR.join(p.name for p in predecessors),
         _flag(term.retired),
+        _flag(getattr(term, "catch_all", False)),
     ]
 
 

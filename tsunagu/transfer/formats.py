@@ -52,8 +52,10 @@ RECORD_ID = "記録ID"
 RECORD_COLUMNS = (RECORD_ID, *RECORD_CORE_COLUMNS, *RECORD_EXTRA_COLUMNS)
 RECORD_REQUIRED = ("日付", "活動種別", "場所")
 
-# 使用終了 is optional: absent or empty = offered for new records.
-CATEGORY_COLUMNS = ("年度", "相談者区分", "名称", "順", "前年度", "使用終了")
+# 使用終了 is optional: absent or empty = offered for new records. その他扱い (the list's
+# catch-all, categories only) is optional: absent = as it is, or その他 for a new list.
+CATCH_ALL_COLUMN = "その他扱い"
+CATEGORY_COLUMNS = ("年度", "相談者区分", "名称", "順", "前年度", "使用終了", CATCH_ALL_COLUMN)
 CATEGORY_REQUIRED = ("年度", "相談者区分", "名称")
 # The 相談者区分 value under which a categories file lists the activity kinds.
 ACTIVITY_KIND_TYPE = "活動種別"

@@ -4,7 +4,7 @@ into the annual report document.
     ■ ボランティア希望（活動）者からの相談 48件（＋5件）
     1位：ボランティアしたい 20件（＋9件）
     ・子ども政策課 4件（新）
-    ※「近況報告など」と「その他」の合計7件は前年度比－6件
+    ※「3位：近況報告など」と「5位：その他」の合計7件は前年度比－6件
 """
 
 from decimal import ROUND_HALF_UP, Decimal

@@ -4,6 +4,9 @@ activity kinds (相談者区分 = 活動種別), with their lineage to the year 
 A (year, consulter type) present in the file replaces that year's list: entries are
 matched by normalised name and updated; new names are added; entries left out are
 retired when records or next year's lineage use them, deleted otherwise.
+
+その他扱い marks a list's catch-all, at most one per list. A file without the column
+leaves the marks as they are, and marks a new その他 when its list has no catch-all.
 """
 
 from dataclasses import dataclass
@@ -14,8 +17,15 @@ from tsunagu.lib.fiscal import FiscalParseError, fiscal_year_label, parse_fiscal
 from tsunagu.lib.tabular import Table
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.lineage import TermSpec, lineage_errors
-from tsunagu.records.models import ActivityKind, Category, ConsulterType, ImportBatch, ReportStyle
-from tsunagu.transfer.formats import ACTIVITY_KIND_TYPE, Kind
+from tsunagu.records.models import (
+    ActivityKind,
+    Category,
+    ConsulterType,
+    ImportBatch,
+    ReportStyle,
+    is_catch_all_name,
+)
+from tsunagu.transfer.formats import ACTIVITY_KIND_TYPE, CATCH_ALL_COLUMN, Kind
 from tsunagu.transfer.importers.base import Importer, RowReader, model_changes
 from tsunagu.transfer.values import Errors, split_names
 
@@ -32,6 +42,7 @@ class TermRow:
     order: int | None
     predecessors: tuple[str, ...]
     retired: bool
+    catch_all: bool | None = None  # None: the file has no その他扱い column
 
 
 def _model(type_id: int | None) -> Any:
@@ -56,6 +67,7 @@ class CategoryImporter(Importer):
         types = {normalize(t.name): t for t in ConsulterType.objects.all()}
         self.type_names |= {t.pk: t.name for t in types.values()}
         seen: dict[tuple[ListKey, str], int] = {}
+        catch_alls: dict[ListKey, TermRow] = {}
         rows = 0
         for row in self.table:
             rows += 1
@@ -66,9 +78,16 @@ class CategoryImporter(Importer):
             order = cells.count("順")
             predecessors = tuple(split_names(cells.raw("前年度")))
             retired = cells.flag("使用終了", empty=False) or False
+            catch_all = cells.flag(CATCH_ALL_COLUMN, empty=False)
             if cells.failed or fiscal_year is None or type_id is False:
                 continue
             assert type_id is not True
+            if type_id is None and catch_all:
+                cells.problem(
+                    CATCH_ALL_COLUMN,
+                    "活動種別には「その他扱い」はありません。空欄にしてください。",
+                )
+                continue
             list_key = (fiscal_year, type_id)
             key = normalize(name)
             if (list_key, key) in seen:
@@ -78,7 +97,17 @@ class CategoryImporter(Importer):
                 )
                 continue
             seen[list_key, key] = row.number
-            term = TermRow(row.number, name, key, order, predecessors, retired)
+            term = TermRow(row.number, name, key, order, predecessors, retired, catch_all)
+            if catch_all and list_key in catch_alls:
+                first = catch_alls[list_key]
+                cells.problem(
+                    CATCH_ALL_COLUMN,
+                    f"「{name}」も「その他扱い」になっていますが、{first.row}行目の「{first.name}」"
+                    "がすでにその他扱いです。その他扱いにできるのは、一つの一覧に一つだけです。",
+                )
+                continue
+            if catch_all:
+                catch_alls[list_key] = term
             self.lists.setdefault(list_key, []).append(term)
         if not errors:
             self._check_lineage(errors)
@@ -151,18 +180,46 @@ class CategoryImporter(Importer):
             f"使用終了 {counts['retired']}件・削除 {counts['deleted']}件）。"
         )
 
+    @staticmethod
+    def _catch_all(
+        fiscal_year: int, type_id: int | None, terms: list[TermRow], existing: dict[str, Any]
+    ) -> dict[str, bool]:
+        """{name key: is the catch-all} for the rows whose mark is set; a row left out
+        keeps its mark (or the model's default). As the file says when it has the column;
+        else a new その他 is the catch-all when its list has none."""
+        if type_id is None:
+            return {}
+        if any(term.catch_all is not None for term in terms):
+            return {term.key: bool(term.catch_all) for term in terms}
+        if _terms(fiscal_year, type_id).filter(catch_all=True).exists():
+            return {}
+        return {
+            term.key: True
+            for term in terms
+            if term.key not in existing and is_catch_all_name(term.name)
+        }
+
     def _apply_list(self, list_key: ListKey, terms: list[TermRow], counts: dict[str, int]) -> None:
         fiscal_year, type_id = list_key
         model = _model(type_id)
         existing = {obj.name_key: obj for obj in _terms(fiscal_year, type_id)}
         previous = dict(_terms(fiscal_year - 1, type_id).values_list("name_key", "pk"))
         scope = {} if type_id is None else {"consulter_type_id": type_id}
+        catch_all = self._catch_all(fiscal_year, type_id, terms, existing)
+        if type_id is not None and any(term.catch_all is not None for term in terms):
+            # One catch-all per list: take the mark off first, so that moving it to
+            # another row never holds two for a moment.
+            _terms(fiscal_year, type_id).filter(catch_all=True).exclude(
+                name_key__in=[t.key for t in terms if catch_all.get(t.key)]
+            ).update(catch_all=False)
         for position, term in enumerate(terms, start=1):
             values = {
                 "name": term.name,
                 "order": position if term.order is None else term.order,
                 "retired": term.retired,
             }
+            if term.key in catch_all:
+                values["catch_all"] = catch_all[term.key]
             obj = existing.pop(term.key, None)
             created = obj is None
             if obj is None:
