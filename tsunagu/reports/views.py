@@ -17,8 +17,8 @@ from tsunagu.reports.builder import Scope
 from tsunagu.reports.differences import compare_counts
 from tsunagu.reports.forms import CompareForm, ReopenForm, ReportQueryForm
 from tsunagu.reports.renderers.csvio import find_table, render_csv, render_csv_zip
-from tsunagu.reports.renderers.jsonio import render_json
 from tsunagu.reports.renderers.html import chart_context
+from tsunagu.reports.renderers.jsonio import render_json
 from tsunagu.reports.renderers.text import render_text
 from tsunagu.reports.renderers.xlsx import render_xlsx
 from tsunagu.reports.result import Report

@@ -88,9 +88,13 @@ class PlanProgress:
 def plan_progress(fiscal_year: int) -> PlanProgress:
     """As the regional councils' page lists them (zone, then order), a few queries."""
     regions = list(
-        Region.objects.active().select_related("zone").order_by("zone__order", "zone_id", "order", "id")
+        Region.objects.active()
+        .select_related("zone")
+        .order_by("zone__order", "zone_id", "order", "id")
     )
-    plans = {pk: p for pk, p in current_plans(regions, fiscal_year).items() if p.covers(fiscal_year)}
+    plans = {
+        pk: p for pk, p in current_plans(regions, fiscal_year).items() if p.covers(fiscal_year)
+    }
     summary = status_summary(plans.values(), fiscal_year)
     rows = []
     for region in regions:

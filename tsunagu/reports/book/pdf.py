@@ -20,7 +20,7 @@ from tsunagu.reports.book.build import Book
 from tsunagu.reports.renderers.html import chart_context
 from tsunagu.reports.result import MUNICIPALITY_LABELS
 
-__all__ = ["book_html", "render_book_pdf"]
+__all__ = ["PdfUnavailable", "book_html", "local_only_fetcher", "render_book_pdf"]
 
 # The app's own stylesheet: the report's print rules hold in the book as on paper from
 # the report page; book.css then sets the pages, the fonts and the book's own blocks.
@@ -54,11 +54,11 @@ def book_html(book: Book) -> str:
     return render_to_string("reports/book/book.html", book_context(book))
 
 
-def _fetcher() -> Any:
+def local_only_fetcher() -> Any:
     """A fetcher that answers data: URLs only (no http, https, ftp or file)."""
     from weasyprint.urls import URLFetcher
 
-    class LocalOnly(URLFetcher):  # type: ignore[misc]
+    class LocalOnly(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
@@ -67,10 +67,21 @@ def _fetcher() -> Any:
     return LocalOnly(allowed_protocols=("data",), allow_redirects=False)
 
 
-def render_book_pdf(book: Book) -> bytes:
-    # Imported here: WeasyPrint loads pango when imported, and only the book needs it.
-    from weasyprint import HTML
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot load pango: the message says what to install."""
 
-    document = HTML(string=book_html(book), url_fetcher=_fetcher())
+
+def render_book_pdf(book: Book) -> bytes:
+    # Imported here: WeasyPrint loads pango when imported, and only the PDF needs it, so
+    # a machine without pango still serves everything else (the workbook too).
+    try:
+        from weasyprint import HTML
+    except OSError as error:
+        raise PdfUnavailable(
+            "PDF を作るための pango が見つかりません。Debian・Ubuntu では"
+            " libpango-1.0-0 と libpangoft2-1.0-0 を入れてください（Excel の資料は作れます）。"
+        ) from error
+
+    document = HTML(string=book_html(book), url_fetcher=local_only_fetcher())
     pdf: bytes = document.write_pdf()
     return pdf

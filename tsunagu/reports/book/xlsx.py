@@ -31,7 +31,6 @@ from tsunagu.reports.renderers.xlsx import (
     _HEADER_FILL,
     _HEADER_ROW,
     _LINK,
-    _TITLE,
     COUNT_FORMAT,
     FONT_NAME,
     SERIES_COLORS,
@@ -136,7 +135,9 @@ def _plans(ws: Worksheet, book: Book) -> None:
     _notes(
         ws,
         last + 1,
-        ("取り組みの数は、その年度の進捗（状況）の件数です。未記入は状況がまだ入っていない取り組みです。",),
+        (
+            "取り組みの数は、その年度の進捗（状況）の件数です。未記入は状況がまだ入っていない取り組みです。",
+        ),
         len(headers),
     )
 
