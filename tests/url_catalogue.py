@@ -129,6 +129,7 @@ QUERY = {
     "categories:split": "?year={fy}",
     "plans:link": "?record={own_record}",
     "reports:download": "?format=json",
+    "reports:book": "?format=xlsx",
 }
 
 # GET answers that are not a page of their own, so a walk of the pages leaves them out.
@@ -139,11 +140,12 @@ NOT_PAGES: dict[str, str] = {
             "grants:summary_xlsx",
             "plans:export",
             "plans:export_one",
+            "reports:book",
             "reports:download",
             "transfer:export",
             "volunteers:insurance_xlsx",
         ),
-        "a download (xlsx, CSV or JSON), not a page",
+        "a download (xlsx, PDF, CSV or JSON), not a page",
     ),
     **dict.fromkeys(
         (

@@ -272,6 +272,9 @@ LOGGING = {
     "loggers": {
         "django.request": {"filters": ["client_errors"]},
         "django.security.DisallowedHost": {"filters": ["allowed_hosts"]},
+        # The report book's PDF: WeasyPrint warns of every screen-only rule of the app's
+        # stylesheet it skips; a refused URL or a missing image is an error, still logged.
+        "weasyprint": {"level": "ERROR"},
     },
     "root": {"handlers": ["console"], "level": os.getenv("TSUNAGU_LOG_LEVEL", "WARNING")},
 }

@@ -76,6 +76,15 @@ class FundraisingTrend:
         return worst
 
 
+def fall_text(trend: FundraisingTrend) -> str:
+    """The sentence that warns of the steepest fall, or "" when nothing fell."""
+    fall = trend.largest_fall
+    if fall is None:
+        return ""
+    method, year_label, ratio = fall
+    return f"{method}は{year_label}に前年度比 －{-ratio}% と、この期間でもっとも大きく減りました。"
+
+
 def _row(label: str, amounts: list[int | None]) -> TrendRow:
     changes = ["—"] + [change_text(amounts[i - 1], amounts[i]) for i in range(1, len(amounts))]
     return TrendRow(label=label, amounts=amounts, changes=changes[: len(amounts)])

@@ -20,7 +20,7 @@ from tsunagu.directory.models import Region
 from tsunagu.grants import forms as grant_forms
 from tsunagu.grants.access import get_grant_for_user
 from tsunagu.grants.charts import render_fundraising_svg
-from tsunagu.grants.fundraising import fundraising_trend, fundraising_years
+from tsunagu.grants.fundraising import fall_text, fundraising_trend, fundraising_years
 from tsunagu.grants.models import (
     FundraisingDrive,
     FundraisingMethod,
@@ -610,18 +610,10 @@ def fundraising(request: AuthenticatedRequest) -> HttpResponse:
         {
             "trend": trend,
             "chart": render_fundraising_svg(trend),
-            "fall": _fall_text(trend),
+            "fall": fall_text(trend),
             "entry_years": [(fy, fiscal_year_label(fy)) for fy in entry_years],
         },
     )
-
-
-def _fall_text(trend: Any) -> str:
-    fall = trend.largest_fall
-    if fall is None:
-        return ""
-    method, year_label, ratio = fall
-    return f"{method}は{year_label}に前年度比 －{-ratio}% と、この期間でもっとも大きく減りました。"
 
 
 def _fundraising_initial(fiscal_year: int) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tsunagu.grants.money import format_yen
 from tsunagu.grants.queries import AMOUNT_COLUMNS, YearSummary
 
-__all__ = ["render_summary_xlsx", "summary_title"]
+__all__ = ["render_summary_xlsx", "summary_title", "write_summary_sheet"]
 
 FONT_NAME = "游ゴシック"  # as the report workbook; LibreOffice substitutes its CJK sans
 _BODY = Font(name=FONT_NAME, size=10)
@@ -64,6 +64,14 @@ def render_summary_xlsx(summary: YearSummary) -> bytes:
     ws = workbook.active
     assert ws is not None
     ws.title = "助成金"
+    write_summary_sheet(ws, summary)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_summary_sheet(ws: Worksheet, summary: YearSummary) -> None:
+    """The summary on one sheet set up for A4 (the report book adds it to its workbook)."""
     columns = len(HEADERS)
     last_letter = get_column_letter(columns)
 
@@ -185,7 +193,3 @@ def render_summary_xlsx(summary: YearSummary) -> bytes:
     ws.oddFooter.right.text = "&P / &N"
     ws.oddFooter.right.size = 9
     ws.sheet_view.showGridLines = False
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -2,5 +2,7 @@
 
 from tsunagu.audit.registry import Audited
 
+LABELS = {"reports.book.exported": "事業報告の資料をファイルに出力しました"}
+
 AUDITED = {"reports.yearclosure": Audited("{obj}")}
 UNAUDITED = {"reports.baselinefigure": "取り込みとして、過去の集計値の取り込みの履歴に残ります。"}

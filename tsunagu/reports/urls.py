@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tsunagu.reports import views
+from tsunagu.reports.book.views import book_download
 
 app_name = "reports"
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("close/", views.year_close, name="close"),
     path("reopen/", views.year_reopen, name="reopen"),
     path("compare/", views.compare_page, name="compare"),
+    path("book/", book_download, name="book"),
 ]

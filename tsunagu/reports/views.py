@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
@@ -18,8 +17,8 @@ from tsunagu.reports.builder import Scope
 from tsunagu.reports.differences import compare_counts
 from tsunagu.reports.forms import CompareForm, ReopenForm, ReportQueryForm
 from tsunagu.reports.renderers.csvio import find_table, render_csv, render_csv_zip
+from tsunagu.reports.renderers.html import chart_context
 from tsunagu.reports.renderers.jsonio import render_json
-from tsunagu.reports.renderers.svg import render_share_svg, render_trend_svg
 from tsunagu.reports.renderers.text import render_text
 from tsunagu.reports.renderers.xlsx import render_xlsx
 from tsunagu.reports.result import Report
@@ -42,7 +41,6 @@ def report_page(request: AuthenticatedRequest) -> HttpResponse:
     form, fiscal_year, scope = _query(request)
     figures = figures_for(fiscal_year, scope)
     report = figures.report
-    charts = {trend.key: mark_safe(render_trend_svg(trend)) for trend in report.trends}  # noqa: S308 - escaped by the renderer
     years = sorted({*years_with_records(), fiscal_year}, reverse=True)
     return render(
         request,
@@ -51,18 +49,7 @@ def report_page(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "figures": figures,
-            "charts": charts,
-            "share_chart": mark_safe(render_share_svg(report.outreach)),  # noqa: S308
-            "outreach_rows": [
-                (label, total, out, None if share is None else share * 100)
-                for label, total, out, share in zip(
-                    report.outreach.year_labels,
-                    report.outreach.consultations,
-                    report.outreach.at_outreach,
-                    report.outreach.shares,
-                    strict=True,
-                )
-            ],
+            **chart_context(report),
             "years": [(y, fiscal_year_label(y)) for y in years],
             "fiscal_year": fiscal_year,
             "query": request.GET.urlencode(),

@@ -38,7 +38,7 @@ from tsunagu.reports.result import (
     Trend,
 )
 
-__all__ = ["render_xlsx", "report_title"]
+__all__ = ["add_table_sheets", "print_setup", "render_xlsx", "report_title", "sheet_title"]
 
 # Office on Windows and macOS ships 游ゴシック; LibreOffice substitutes its CJK sans font.
 FONT_NAME = "游ゴシック"
@@ -173,7 +173,7 @@ def _notes(ws: Worksheet, row: int, notes: Sequence[str], columns: int) -> int:
     return row
 
 
-def _print_setup(ws: Worksheet, title: str, title_rows: str) -> None:
+def print_setup(ws: Worksheet, title: str, title_rows: str) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
     ws.page_setup.fitToWidth = 1
@@ -354,11 +354,11 @@ def _overview_sheet(
     for column, header in enumerate(("表", "合計（件）", "前年度比"), start=1):
         cell = _put(ws, row, column, header, font=_BOLD)
         cell.fill, cell.border, cell.alignment = _HEADER_FILL, _BOX, _CENTER
-    for sheet_title, entry in sheets:
+    for name, entry in sheets:
         row += 1
         link = _put(ws, row, 1, entry.title, font=_LINK)
         link.hyperlink = Hyperlink(
-            ref=link.coordinate, location=f"{quote_sheetname(sheet_title)}!A1", display=entry.title
+            ref=link.coordinate, location=f"{quote_sheetname(name)}!A1", display=entry.title
         )
         if isinstance(entry.table, Section):
             _put(ws, row, 2, entry.table.total, number_format=COUNT_FORMAT)
@@ -369,7 +369,7 @@ def _overview_sheet(
             ws.cell(row=row, column=column).border = _BOX
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
+def sheet_title(title: str, used: set[str]) -> str:
     """A title Excel accepts: no []:*?/\\, at most 31 characters, unique ignoring case."""
     base = _UNSAFE_SHEET_TITLE.sub("・", title).strip("'") or "表"
     candidate = base[:_SHEET_TITLE_LIMIT]
@@ -382,17 +382,15 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return candidate
 
 
-def render_xlsx(report: Report) -> bytes:
-    """The report as .xlsx bytes: 概要, one sheet per table, in publication order."""
-    title = report_title(report)
-    workbook = Workbook()
-    overview = workbook.active
-    assert overview is not None
-    overview.title = "概要"
-    used = {"概要"}
+def add_table_sheets(
+    workbook: Workbook, report: Report, used: set[str], footer: str
+) -> list[tuple[str, TableEntry]]:
+    """One sheet per published table, in publication order, each set up for A4 with
+    `footer` at the bottom left; `used` holds the sheet titles taken (casefolded).
+    Returns each sheet's title with its table. The report book builds on this too."""
     sheets: list[tuple[str, TableEntry]] = []
     for entry in table_entries(report):
-        ws = workbook.create_sheet(_sheet_title(entry.title, used))
+        ws = workbook.create_sheet(sheet_title(entry.title, used))
         sheets.append((ws.title, entry))
         if isinstance(entry.table, Section):
             _section_sheet(ws, entry.table)
@@ -400,9 +398,20 @@ def render_xlsx(report: Report) -> bytes:
             _trend_sheet(ws, entry.table)
         else:
             _outreach_sheet(ws, entry.table)
-        _print_setup(ws, title, f"1:{_HEADER_ROW}")
+        print_setup(ws, footer, f"1:{_HEADER_ROW}")
+    return sheets
+
+
+def render_xlsx(report: Report) -> bytes:
+    """The report as .xlsx bytes: 概要, one sheet per table, in publication order."""
+    title = report_title(report)
+    workbook = Workbook()
+    overview = workbook.active
+    assert overview is not None
+    overview.title = "概要"
+    sheets = add_table_sheets(workbook, report, {"概要"}, title)
     _overview_sheet(overview, report, sheets)
-    _print_setup(overview, title, "1:1")
+    print_setup(overview, title, "1:1")
 
     workbook.properties.title = title
     workbook.properties.creator = "つなぐ（tsunagu）"
