@@ -263,3 +263,9 @@ def test_the_export_screen_downloads_the_types(admin_client) -> None:  # type: i
     # No year in the name: the types are not yearly.
     assert response["Content-Disposition"].endswith(quote("相談者区分.csv"))
     assert response.content.decode("utf-8-sig").splitlines()[1].startswith('"市民社協の事業"')
+
+
+def test_the_documented_example_is_a_fresh_databases_types(db: None) -> None:
+    example = Path(__file__).parents[2] / "docs" / "examples" / "consulter-types.csv"
+    result = run_import(KIND, example.read_bytes(), example.name)
+    assert result.message == "相談者区分を取り込みました（追加 0件・変更 0件・変更なし 5件）。"
