@@ -1,8 +1,10 @@
+import io
 from collections import Counter
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from tsunagu.accounts.models import User
 from tsunagu.directory.models import Region
@@ -153,3 +155,20 @@ def test_the_page_shows_a_dash_for_years_before_a_kind_was_counted(client, demo)
     footer = text[text.index('<tfoot><tr><th scope="row">合計</th>') :].split("</tr>")[0]
     assert footer.endswith('<td class="num">—</td>')  # 平成29年度: nothing counted
     assert "「—」は、その年度にはその活動種別を数えていなかったことを示します。" in text
+
+
+def test_the_report_page_and_its_xlsx_show_a_dash_before_a_kind_was_counted(client, demo):
+    """The same rule on the report: 働きかけ, counted from 令和2年度 on, reads — for
+    平成30年度 and 令和元年度 on the page and in the downloaded workbook."""
+    client.force_login(User.objects.get(username="sato"))
+    text = client.get("/reports/?fy=2020").content.decode()
+    row = text[text.index('<tr><th scope="row">働きかけ</th>') :].split("</tr>")[0]
+    assert row.count('<td class="num">—</td>') == 2
+    response = client.get("/reports/download/?fy=2020&format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content))["活動内容別"]
+    # The table's row (the chart's hidden copy of the figures comes later).
+    cells = next(
+        [c.value for c in r] for r in sheet.iter_rows(max_col=4) if r[0].value == "働きかけ"
+    )
+    assert cells[:3] == ["働きかけ", "—", "—"]
+    assert isinstance(cells[3], int) and cells[3] > 0
