@@ -269,3 +269,16 @@ def test_the_documented_example_is_a_fresh_databases_types(db: None) -> None:
     example = Path(__file__).parents[2] / "docs" / "examples" / "consulter-types.csv"
     result = run_import(KIND, example.read_bytes(), example.name)
     assert result.message == "相談者区分を取り込みました（追加 0件・変更 0件・変更なし 5件）。"
+
+
+def test_a_file_without_the_heading_column_keeps_the_headings(db: None) -> None:
+    result = run_import(
+        KIND, types_file(["関係機関", "順位", 1], headers=["名称", "集計の形", "順"])
+    )
+    assert result.message.startswith("相談者区分を取り込みました（追加 0件・変更 1件")
+    agencies = ConsulterType.objects.get(name="関係機関")
+    assert (agencies.report_title, agencies.report_style, agencies.order) == (
+        "関係機関からの相談",
+        ReportStyle.RANKED,
+        1,
+    )

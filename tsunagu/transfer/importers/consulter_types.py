@@ -27,7 +27,7 @@ class TypeRow:
     row: int
     name: str
     key: str
-    title: str
+    title: str | None  # None: the file has no 報告書の見出し column (keep the heading)
     style: str
     order: int | None
 
@@ -54,7 +54,11 @@ class ConsulterTypeImporter(Importer):
             count += 1
             cells = RowReader(row, errors)
             name = cells.name(limit=NAME_MAX_LENGTH)
-            title = cells.text("報告書の見出し", limit=TITLE_MAX_LENGTH)
+            title = (
+                cells.text("報告書の見出し", limit=TITLE_MAX_LENGTH)
+                if cells.has("報告書の見出し")
+                else None
+            )
             shape_text = cells.text("集計の形", required=True)
             style = shape_of(shape_text) if shape_text else None
             if shape_text and style is None:
@@ -102,7 +106,7 @@ class ConsulterTypeImporter(Importer):
                     consulter_type=None,
                     values={
                         "name": row.name,
-                        "report_title": row.title,
+                        "report_title": row.title or "",
                         "order": next_order if row.order is None else row.order,
                         "report_style": row.style,
                         "active": True,
@@ -112,7 +116,7 @@ class ConsulterTypeImporter(Importer):
                 continue
             values = {
                 "name": row.name,
-                "report_title": row.title,
+                "report_title": found.report_title if row.title is None else row.title,
                 "order": found.order if row.order is None else row.order,
                 "report_style": row.style,
                 "active": found.active,
