@@ -1,8 +1,10 @@
+import io
 from collections import Counter
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from tsunagu.accounts.models import User
 from tsunagu.directory.models import Region
@@ -115,3 +117,59 @@ def test_count_table_orders_rows_and_fills_zeros() -> None:
         ("旧い種別", [0, 1]),
     ]
     assert table.totals == [3, 6]
+
+
+def test_count_table_leaves_years_that_did_not_count_a_label_empty_of_figures() -> None:
+    table = count_table(
+        [2020, 2019, 2018],
+        {(2020, "働きかけ"): 4, (2020, "相談対応"): 3, (2019, "相談対応"): 2},
+        ["相談対応", "働きかけ"],
+        counted={(2020, "相談対応"), (2020, "働きかけ"), (2019, "相談対応")},
+    )
+    # 働きかけ is in 2020's list only; 2018 has no list at all.
+    assert [(r.label, r.counts) for r in table.rows] == [
+        ("相談対応", [3, 2, None]),
+        ("働きかけ", [4, None, None]),
+    ]
+    assert table.totals == [7, 2, None]
+
+
+def test_the_page_shows_a_dash_for_years_before_a_kind_was_counted(client, demo):
+    """The demo counts 働きかけ from 令和2年度 on: the earlier columns say —, not 0, and
+    平成29年度, before the demo's first year, has no figure at all."""
+    region = Region.objects.get(name="境南地域社協")
+    client.force_login(User.objects.get(username="takahashi"))
+    text = client.get(f"/plans/regions/{region.pk}/?year={YEAR}").content.decode()
+    kinds, _ = counted_directly(region, YEAR)
+    approach = kinds["働きかけ"]
+    assert approach > 0
+    assert (
+        f'<tr><th scope="row">働きかけ</th><td class="num is-current">{approach}</td>'
+        '<td class="num">—</td><td class="num">—</td><td class="num">—</td></tr>'
+    ) in text
+    visits, _ = counted_directly(region, 2019)
+    assert (
+        f'<tr><th scope="row">出向き・参加</th><td class="num is-current">{kinds["出向き・参加"]}</td>'
+        f'<td class="num">{visits["出向き・参加"]}</td>'
+    ) in text
+    assert '<tfoot><tr><th scope="row">合計</th>' in text
+    footer = text[text.index('<tfoot><tr><th scope="row">合計</th>') :].split("</tr>")[0]
+    assert footer.endswith('<td class="num">—</td>')  # 平成29年度: nothing counted
+    assert "「—」は、その年度にはその活動種別を数えていなかったことを示します。" in text
+
+
+def test_the_report_page_and_its_xlsx_show_a_dash_before_a_kind_was_counted(client, demo):
+    """The same rule on the report: 働きかけ, counted from 令和2年度 on, reads — for
+    平成30年度 and 令和元年度 on the page and in the downloaded workbook."""
+    client.force_login(User.objects.get(username="sato"))
+    text = client.get("/reports/?fy=2020").content.decode()
+    row = text[text.index('<tr><th scope="row">働きかけ</th>') :].split("</tr>")[0]
+    assert row.count('<td class="num">—</td>') == 2
+    response = client.get("/reports/download/?fy=2020&format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content))["活動内容別"]
+    # The table's row (the chart's hidden copy of the figures comes later).
+    cells = next(
+        [c.value for c in r] for r in sheet.iter_rows(max_col=4) if r[0].value == "働きかけ"
+    )
+    assert cells[:3] == ["働きかけ", "—", "—"]
+    assert isinstance(cells[3], int) and cells[3] > 0

@@ -30,7 +30,7 @@ def test_baseline_gives_the_first_year_deltas(two_years, admin_user) -> None:  #
     assert "平成30年度の過去の集計値を4件取り込みました。" in result.message
     report = build_report(2019)
     assert not report.notes  # the year before is no longer empty
-    individual = next(s for s in report.sections if s.title == "ニーズを抱えている個人からの相談")
+    individual = next(s for s in report.sections if s.title == "ニーズを抱えている個人の相談")
     assert individual.total_delta.text == "－3件"
     kinds = {row.label: row.counts for row in report.trends[0].rows}
     assert kinds["相談対応"][1:] == (20, 8)

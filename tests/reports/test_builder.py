@@ -12,7 +12,7 @@ from tsunagu.reports.models import BaselineFigure
 from tsunagu.reports.renderers.text import render_text
 
 EXPECTED_INDIVIDUAL = """\
-■ ニーズを抱えている個人からの相談 5件（－2件）
+■ ニーズを抱えている個人の相談 5件（－2件）
 1位：福祉サービスへの紹介 2件（±0件）
 1位：近況報告など 2件
 3位：その他 1件

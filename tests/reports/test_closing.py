@@ -50,7 +50,7 @@ def test_report_page_for_every_role_and_closing_by_admin_only(
         clients[user.role].force_login(user)
     for client in clients.values():
         page = client.get("/reports/", {"fy": "令和2年度"}).content.decode()
-        assert "■ ニーズを抱えている個人からの相談 5件（－2件）" in page
+        assert "■ ニーズを抱えている個人の相談 5件（－2件）" in page
     assert clients["staff"].post("/reports/close/", {"fy": "2020"}).status_code == 403
     assert clients["viewer"].post("/reports/close/", {"fy": "2020"}).status_code == 403
     clients["admin"].post("/reports/close/", {"fy": "2020"})

@@ -51,7 +51,7 @@ def test_every_section_in_published_order(demo_text: str) -> None:
     headings = [line.split(" ")[1] for line in demo_text.splitlines() if line.startswith("■ ")]
     assert headings[:6] == [
         "市民社協の事業に関連する相談",
-        "ニーズを抱えている個人からの相談",
+        "ニーズを抱えている個人の相談",
         "ボランティア希望（活動）者からの相談",
         "地域活動団体からの相談",
         "関係機関からの相談",

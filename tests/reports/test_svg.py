@@ -126,3 +126,20 @@ def test_share_chart_without_consultations() -> None:
     empty = parse(render_share_svg(OutreachShare(YEARS, YEAR_LABELS, (0, 0, 0), (0, 0, 0))))
     assert bar_titles(empty) == []
     assert "相談の記録がありません" in texts(empty)
+
+
+def test_the_legend_lists_the_years_in_the_order_of_the_bars() -> None:
+    """Left to right in the legend, top down in each group: oldest year first, each in
+    its colour, and the labels exactly as elsewhere (令和2年度, no inner space)."""
+    root = parse(render_trend_svg(kinds_trend()))
+    rects = list(root.iterfind(".//svg:rect", NS))
+    legend = sorted((float(r.get("x", 0)), r.get("fill")) for r in rects if r.get("y") == "9")
+    first_group = [
+        (float(r.get("y", 0)), r.get("fill"))
+        for r in rects
+        if (r.findtext("svg:title", namespaces=NS) or "").startswith("出向き・参加 ")
+    ]
+    assert [fill for _, fill in legend] == list(SERIES_COLORS)
+    assert [fill for _, fill in sorted(first_group)] == list(SERIES_COLORS)
+    legend_texts = [t for t in texts(root) if t.endswith("年度")]
+    assert legend_texts == ["平成30年度", "令和元年度", "令和2年度"]

@@ -109,13 +109,23 @@ def test_listed_and_total_sections(book: Workbook) -> None:
     assert values(ws, 4) == ["合計", 131, "＋27件"]
 
 
+def referenced(book: Workbook, formula: str) -> list[object]:
+    """The values of the cells a chart formula such as 'シート'!$B$20:$B$25 names."""
+    sheet, _, cells = formula.replace("$", "").rpartition("!")
+    ws = book[sheet.strip("'")]
+    if ":" not in cells:
+        return [ws[cells].value]
+    return [cell.value for row in ws[cells] for cell in row]
+
+
 def test_trend_sheet_has_a_table_and_a_native_chart(book: Workbook) -> None:
     ws = book["活動内容別"]
     assert ws["A1"].value == "■ 活動内容別（平成30年度〜令和2年度）"
     assert values(ws, 3) == ["項目", "平成30年度", "令和元年度", "令和2年度"]
     assert values(ws, 4) == ["出向き・参加", 780, 810, 360]
-    # Not counted that year: an empty cell, not 0.
-    assert values(ws, 7) == ["働きかけ", None, None, 165]
+    # Not counted that year: —, as on the page, never an empty cell or 0.
+    assert values(ws, 7) == ["働きかけ", "—", "—", 165]
+    assert ws["B7"].alignment.horizontal == "right"
     assert ws["A11"].value == f"※{APPROACH_NOTE}"
 
     [chart] = ws._charts
@@ -126,15 +136,56 @@ def test_trend_sheet_has_a_table_and_a_native_chart(book: Workbook) -> None:
     assert chart_text(chart.x_axis.title) == "活動内容"
     assert chart_text(chart.y_axis.title) == "件数"
     assert chart.x_axis.delete is False and chart.y_axis.delete is False
-    # One series per fiscal year, named by its header cell; categories = the row labels.
-    assert [s.tx.strRef.f.replace("$", "") for s in chart.series] == [
-        "'活動内容別'!B3",
-        "'活動内容別'!C3",
-        "'活動内容別'!D3",
-    ]
-    assert chart.series[0].val.numRef.f.replace("$", "") == "'活動内容別'!B4:B9"
-    assert chart.series[0].cat.numRef.f.replace("$", "") == "'活動内容別'!A4:A9"
     assert len(book["支援先別"]._charts) == 1
+
+
+def test_trend_chart_draws_the_years_and_rows_in_the_tables_order(book: Workbook) -> None:
+    """A horizontal bar chart is drawn bottom up: its series and categories are the
+    table's backwards, so that the bars read top down oldest year first, in the table's
+    row order, and the legend (which LibreOffice lists backwards for such a chart) too."""
+    ws = book["活動内容別"]
+    [chart] = ws._charts
+    names = [referenced(book, s.tx.strRef.f)[0] for s in chart.series]
+    assert names == ["令和２年度", "令和元年度", "平成３０年度"]
+    # Bottom up, which is the table top down.
+    categories = referenced(book, chart.series[0].cat.numRef.f)
+    assert categories == [
+        "その他",
+        "情報提供",
+        "働きかけ",
+        "相談対応",
+        "話し合いへの参加",
+        "出向き・参加",
+    ]
+    # Each year keeps its colour: the oldest is the first colour, as on the web page.
+    fills = [s.graphicalProperties.solidFill.srgbClr for s in chart.series]
+    assert fills == ["3C8D40", "C05F00", "0B5CAB"]
+    assert chart.x_axis.scaling.orientation == "minMax"
+    # The 平成30年度 series: empty (no bar, no label) where the table says —.
+    oldest = referenced(book, chart.series[2].val.numRef.f)
+    assert oldest == [95, 170, None, 526, 340, 780]
+    # The chart's figures are hidden rows, plotted all the same, and never printed.
+    match = re.search(r"\$(\d+):", chart.series[0].val.numRef.f)
+    assert match is not None
+    first_row = int(match.group(1)) - 1  # the header row of the chart's figures
+    assert ws.row_dimensions[first_row].hidden
+    assert chart.visible_cells_only is False
+    assert ws.print_area is not None and ws.print_area.endswith(f"${first_row - 1}")
+
+
+def test_chart_year_labels_have_no_inner_spaces(book: Workbook) -> None:
+    """Chart text in LibreOffice spaces half-width digits apart from Japanese (令和 2 年度);
+    the charts name the years with full-width digits, the tables as everywhere else."""
+    for ws in book:
+        for chart in ws._charts:
+            for series in chart.series:
+                labels = referenced(book, series.cat.numRef.f) + (
+                    referenced(book, series.tx.strRef.f) if series.tx else []
+                )
+                for label in labels:
+                    if isinstance(label, str) and "年度" in label:
+                        assert re.fullmatch(r"(平成|令和)([０-９]+|元)年度", label), label
+    assert values(book["支援先別"], 3)[1:] == ["平成30年度", "令和元年度", "令和2年度"]
 
 
 def test_outreach_sheet_has_percentages_and_a_chart(book: Workbook) -> None:

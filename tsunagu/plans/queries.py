@@ -4,7 +4,7 @@ Counts come from a few GROUP BY queries; turning them into tables is done by pla
 functions (`count_table`) that never touch the database.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,10 +126,12 @@ def current_plans(regions: Sequence[Region], fiscal_year: int) -> dict[int, Plan
 @dataclass
 class CountRow:
     label: str
-    counts: list[int]  # one per year, in the order of CountTable.years
+    # One per year, in the order of CountTable.years; None: not counted that year (the
+    # page shows —).
+    counts: list[int | None]
 
     @property
-    def shown(self) -> int:
+    def shown(self) -> int | None:
         return self.counts[0]
 
 
@@ -139,24 +141,40 @@ class CountTable:
     rows: list[CountRow] = field(default_factory=list)
 
     @property
-    def totals(self) -> list[int]:
-        return [sum(row.counts[i] for row in self.rows) for i in range(len(self.years))]
+    def totals(self) -> list[int | None]:
+        """The sum of each year's counted rows; None for a year no row was counted in."""
+        totals: list[int | None] = []
+        for i in range(len(self.years)):
+            counted = [row.counts[i] for row in self.rows if row.counts[i] is not None]
+            totals.append(sum(n for n in counted if n is not None) if counted else None)
+        return totals
 
 
 def count_table(
-    years: Sequence[int], counts: dict[tuple[int, str], int], order: Sequence[str]
+    years: Sequence[int],
+    counts: dict[tuple[int, str], int],
+    order: Sequence[str],
+    *,
+    counted: Set[tuple[int, str]] | None = None,
 ) -> CountTable:
     """Rows in `order`, then any other label that has a count, by first appearance.
 
-    `counts` maps (fiscal year, label) to a count; a missing pair counts zero. A label
-    in `order` is kept even with no count at all (the table shows its zeros)."""
+    `counts` maps (fiscal year, label) to a count; a missing pair counts zero, or None
+    (not counted) when `counted` is given and does not hold it: a year's list without
+    that label. A label in `order` is kept even with no count at all."""
     labels = list(dict.fromkeys(order))
     for _year, label in counts:
         if label not in labels:
             labels.append(label)
+
+    def cell(year: int, label: str) -> int | None:
+        if (year, label) in counts:
+            return counts[year, label]
+        return 0 if counted is None or (year, label) in counted else None
+
     return CountTable(
         years=list(years),
-        rows=[CountRow(label, [counts.get((y, label), 0) for y in years]) for label in labels],
+        rows=[CountRow(label, [cell(y, label) for y in years]) for label in labels],
     )
 
 
@@ -167,13 +185,14 @@ class SupportCounts:
 
     @property
     def total(self) -> int:
-        return self.by_kind.totals[0]
+        return self.by_kind.totals[0] or 0
 
 
 def support_counts(region: Region, fiscal_year: int) -> SupportCounts:
     """This year's and the previous years' records involving the council, counted by
-    activity kind and by consulter type. Kinds are yearly lists: rows are matched by name.
-    Two GROUP BY queries, and one each for this year's kinds and the consulter types."""
+    activity kind and by consulter type. Kinds are yearly lists: rows are matched by name,
+    and a year whose list has no kind of that name did not count it (—, not 0).
+    Two GROUP BY queries, and one each for the years' kinds and the consulter types."""
     years = [fiscal_year - n for n in range(YEARS_BESIDE + 1)]
     records = records_of(region).filter(fiscal_year__in=years)
     kind_counts: dict[tuple[int, str], int] = {}
@@ -186,9 +205,17 @@ def support_counts(region: Region, fiscal_year: int) -> SupportCounts:
         # The order of the most recent year that has the kind.
         rank = (-row["fiscal_year"], row["activity_kind__order"])
         kind_order[name] = min(kind_order.get(name, rank), rank)
-    this_year = ActivityKind.objects.in_year(fiscal_year).active().values_list("name", flat=True)
+    listed = list(
+        ActivityKind.objects.filter(fiscal_year__in=years)
+        .order_by("order", "id")
+        .values_list("fiscal_year", "name", "retired")
+    )
+    this_year = [name for year, name, retired in listed if year == fiscal_year and not retired]
     by_kind = count_table(
-        years, kind_counts, [*this_year, *sorted(kind_order, key=kind_order.__getitem__)]
+        years,
+        kind_counts,
+        [*this_year, *sorted(kind_order, key=kind_order.__getitem__)],
+        counted={(year, name) for year, name, _ in listed},
     )
 
     types = {t.pk: t for t in ConsulterType.objects.all()}

@@ -837,15 +837,15 @@ CONSULTER_TYPE_FIELDS = ("name", "report_title", "order", "report_style", "activ
 
 def save_consulter_type(
     *,
-    by: User,
+    by: User | None,
     consulter_type: ConsulterType | None,
     values: dict[str, Any],
     expected_version: int | None = None,
 ) -> ConsulterType:
     """Create a consulter type (None) or change one (`expected_version` required). A type
     that has categories cannot become total-only: its categories would silently drop out
-    of the report."""
-    require(by, "category.edit")
+    of the report. `by=None` is the system (a command-line import of consulter types)."""
+    require(by, "category.edit", system=True)
     name = str(values["name"]).strip()
     others = ConsulterType.objects.all()
     if consulter_type is not None:

@@ -18,15 +18,23 @@ from tsunagu.audit.services import log_action
 from tsunagu.directory.models import ActivityGroup, Agency, GroupKind, Region, Zone
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.lib.tabular import Cell, SizedRows, write_csv, write_xlsx
-from tsunagu.records.models import ActivityKind, Category, RecordAgency, SupportRecord
+from tsunagu.records.models import (
+    ActivityKind,
+    Category,
+    ConsulterType,
+    RecordAgency,
+    SupportRecord,
+)
 from tsunagu.transfer.formats import (
     ACTIVITY_KIND_TYPE,
     CATEGORY_COLUMNS,
+    CONSULTER_TYPE_COLUMNS,
     ENTITY_FORMATS,
     RECORD_COLUMNS,
     SEPARATOR,
     EntityFormat,
     Kind,
+    shape_label,
 )
 from tsunagu.transfer.importers.record_rows import agency_cell
 from tsunagu.transfer.values import StaffLookup
@@ -149,6 +157,18 @@ def export_categories(fiscal_year: int | None = None) -> Rows:
         yield row
 
 
+def export_consulter_types() -> Rows:
+    """Every consulter type in configured order: its heading, the shape of its section
+    and its order (the heading as stored: empty means 「名称からの相談」)."""
+    for consulter_type in ConsulterType.objects.order_by("order", "id"):
+        yield [
+            consulter_type.name,
+            consulter_type.report_title,
+            shape_label(consulter_type.report_style),
+            consulter_type.order,
+        ]
+
+
 def export_directory(entity: EntityFormat) -> Rows:
     """The rows of one directory entity, in the columns of its import sheet."""
     if entity.slug == "zones":
@@ -227,6 +247,9 @@ def export_file(
     if kind == Kind.CATEGORIES:
         terms = list(export_categories(fiscal_year))
         return render(fmt, [("分類", CATEGORY_COLUMNS, terms)]), len(terms)
+    if kind == Kind.CONSULTER_TYPES:
+        types = list(export_consulter_types())
+        return render(fmt, [("相談者区分", CONSULTER_TYPE_COLUMNS, types)]), len(types)
     if kind == Kind.DIRECTORY:
         entities = [entity] if entity else list(ENTITY_FORMATS)
         if fmt == "csv" and len(entities) > 1:

@@ -14,6 +14,7 @@ class Kind:
     CATEGORIES = "categories"
     RECORDS = "records"
     BASELINE = "baseline"
+    CONSULTER_TYPES = "consulter-types"
 
 
 KIND_LABELS = {
@@ -21,10 +22,11 @@ KIND_LABELS = {
     Kind.CATEGORIES: "年度ごとの分類（相談内容・活動種別）",
     Kind.RECORDS: "支援記録",
     Kind.BASELINE: "過去の集計値（つなぐを使う前の年度の公表値）",
+    Kind.CONSULTER_TYPES: "相談者区分（報告書の見出し・集計の形・順）",
 }
 
 # What can be exported (baseline figures are only ever imported).
-EXPORT_KINDS = (Kind.DIRECTORY, Kind.CATEGORIES, Kind.RECORDS)
+EXPORT_KINDS = (Kind.DIRECTORY, Kind.CATEGORIES, Kind.CONSULTER_TYPES, Kind.RECORDS)
 
 SEPARATOR = "|"
 
@@ -59,6 +61,29 @@ CATEGORY_COLUMNS = ("年度", "相談者区分", "名称", "順", "前年度", "
 CATEGORY_REQUIRED = ("年度", "相談者区分", "名称")
 # The 相談者区分 value under which a categories file lists the activity kinds.
 ACTIVITY_KIND_TYPE = "活動種別"
+
+
+# 相談者区分: matched by 名称; 順 empty keeps the order (a new type goes last).
+CONSULTER_TYPE_COLUMNS = ("名称", "報告書の見出し", "集計の形", "順")
+CONSULTER_TYPE_REQUIRED = ("名称", "集計の形")
+# The words of 集計の形, as exported, and the ReportStyle value each stands for.
+CONSULTER_TYPE_SHAPES = {"合計のみ": "total", "順位": "ranked", "一覧": "listed"}
+# Also read: the words the consulter-type screen shows (ReportStyle's labels).
+_SHAPE_SYNONYMS = {"順位をつける": "ranked", "件数順に並べる": "listed"}
+
+
+def shape_of(text: str) -> str | None:
+    """The ReportStyle value a 集計の形 cell names, None when it names none."""
+    key = normalize(text)
+    for word, style in (*CONSULTER_TYPE_SHAPES.items(), *_SHAPE_SYNONYMS.items()):
+        if key == normalize(word):
+            return style
+    return None
+
+
+def shape_label(style: str) -> str:
+    """The 集計の形 word an export writes for a ReportStyle value."""
+    return next(word for word, value in CONSULTER_TYPE_SHAPES.items() if value == style)
 
 
 @dataclass(frozen=True)

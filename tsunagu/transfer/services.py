@@ -17,6 +17,8 @@ from tsunagu.records.models import ImportBatch
 from tsunagu.transfer.formats import (
     CATEGORY_COLUMNS,
     CATEGORY_REQUIRED,
+    CONSULTER_TYPE_COLUMNS,
+    CONSULTER_TYPE_REQUIRED,
     RECORD_COLUMNS,
     RECORD_REQUIRED,
     EntityFormat,
@@ -26,6 +28,7 @@ from tsunagu.transfer.formats import (
 )
 from tsunagu.transfer.importers.base import Importer, ImportRefused
 from tsunagu.transfer.importers.categories import CategoryImporter
+from tsunagu.transfer.importers.consulter_types import ConsulterTypeImporter
 from tsunagu.transfer.importers.directory import DirectoryImporter
 from tsunagu.transfer.importers.records import RecordImporter
 from tsunagu.transfer.values import Errors
@@ -137,6 +140,15 @@ def open_importer(
             data, filename, columns=CATEGORY_COLUMNS, required=CATEGORY_REQUIRED, allow_empty=True
         )
         return CategoryImporter(table)
+    if kind == Kind.CONSULTER_TYPES:
+        table = read_table(
+            data,
+            filename,
+            columns=CONSULTER_TYPE_COLUMNS,
+            required=CONSULTER_TYPE_REQUIRED,
+            allow_empty=True,
+        )
+        return ConsulterTypeImporter(table)
     if kind == Kind.DIRECTORY:
         return DirectoryImporter(_directory_sheets(data, filename, entity))
     if kind == Kind.BASELINE:

@@ -12,6 +12,8 @@ from tsunagu.transfer.exporters import download_response, export_file, log_expor
 from tsunagu.transfer.formats import (
     ACTIVITY_KIND_TYPE,
     CATEGORY_COLUMNS,
+    CONSULTER_TYPE_COLUMNS,
+    CONSULTER_TYPE_SHAPES,
     ENTITY_FORMATS,
     KIND_LABELS,
     RECORD_COLUMNS,
@@ -22,7 +24,13 @@ from tsunagu.transfer.forms import ExportForm, ImportForm
 from tsunagu.transfer.importers.base import ImportRefused
 from tsunagu.transfer.services import import_file
 
-IMPORT_KINDS = (Kind.DIRECTORY, Kind.CATEGORIES, Kind.RECORDS, Kind.BASELINE)
+IMPORT_KINDS = (
+    Kind.DIRECTORY,
+    Kind.CATEGORIES,
+    Kind.CONSULTER_TYPES,
+    Kind.RECORDS,
+    Kind.BASELINE,
+)
 
 
 def allowed_kinds(user: User) -> list[str]:
@@ -99,6 +107,22 @@ def _format_help(kinds: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
                 ],
             )
         )
+    if Kind.CONSULTER_TYPES in kinds:
+        result.append(
+            (
+                KIND_LABELS[Kind.CONSULTER_TYPES],
+                [
+                    (
+                        "",
+                        "、".join(CONSULTER_TYPE_COLUMNS)
+                        + "（集計の形は "
+                        + "・".join(CONSULTER_TYPE_SHAPES)
+                        + " のどれか。名称で照合し、同じ名称の区分は変更、新しい名称は追加します。"
+                        "ファイルにない区分は、そのまま残ります）",
+                    )
+                ],
+            )
+        )
     if Kind.BASELINE in kinds:
         result.append(
             (
@@ -128,12 +152,17 @@ def export_download(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
         fiscal_year, entity = form.cleaned_data["fy"], form.cleaned_data["entity"] or None
-        if kind == Kind.DIRECTORY:
+        if kind in (Kind.DIRECTORY, Kind.CONSULTER_TYPES):
             fiscal_year = None
         data, rows = export_file(kind, fmt, fiscal_year=fiscal_year, entity=entity, for_user=user)
         if kind == Kind.RECORDS:
             log_export(by=user, kind=kind, fmt=fmt, rows=rows)
-        stem = {Kind.RECORDS: "支援記録", Kind.CATEGORIES: "分類", Kind.DIRECTORY: "マスタ"}[kind]
+        stem = {
+            Kind.RECORDS: "支援記録",
+            Kind.CATEGORIES: "分類",
+            Kind.CONSULTER_TYPES: "相談者区分",
+            Kind.DIRECTORY: "マスタ",
+        }[kind]
         if fiscal_year is not None:
             stem += f"_{fiscal_year_label(fiscal_year)}"
         if kind == Kind.DIRECTORY and entity is not None:

@@ -4,6 +4,15 @@ trends so that staff can restyle them in Excel.
 
 Era labels (令和2年度) are written as text, never as dates: Excel's own era format prints
 令和1年. Every label is written as text too, so a category named "=…" is never a formula.
+A year in which a row was not counted shows —, as on the page and in the text.
+
+A chart does not read the table it illustrates but a copy of its figures in hidden rows
+under the chart (_chart_data): Excel plots the text — as 0, with a 0 label, where the copy
+has an empty cell (no bar); LibreOffice lists the years of a horizontal bar chart's legend
+backwards, so the copy holds the years newest first and the rows last first, which both
+programs draw oldest first, top down, with the legend in the same order; and LibreOffice
+spaces digits apart from Japanese in chart text (令和 2 年度), so the copy's labels have
+full-width digits (令和２年度).
 """
 
 import io
@@ -29,6 +38,7 @@ from tsunagu.reports.renderers.tables import (
     table_entries,
     trend_heading,
 )
+from tsunagu.reports.renderers.text import MISSING
 from tsunagu.reports.result import (
     MUNICIPALITY_LABELS,
     OutreachShare,
@@ -73,6 +83,12 @@ _UNSAFE_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 CellValue = str | int | float | None
+
+_FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+# Rows of the default height (15 points) that a chart of a given height covers, and the
+# rows left free between the chart and its hidden figures.
+_DEFAULT_ROW_CM = 15 * 2.54 / 72
+_ROWS_AFTER_CHART = 3
 
 
 def report_title(report: Report) -> str:
@@ -245,7 +261,47 @@ def _bar_chart(title: str, category_title: str, value_title: str) -> BarChart:
         p=[Paragraph(pPr=ParagraphProperties(defRPr=small), endParaRPr=small)]
     )
     chart.gapWidth = 60
+    # The figures are in hidden rows (_chart_data).
+    chart.visible_cells_only = False
     return chart
+
+
+def _chart_label(label: str) -> str:
+    """令和２年度: a year label as a chart shows it (see the module's docstring)."""
+    return label.translate(_FULL_WIDTH_DIGITS)
+
+
+def _column_cm(ws: Worksheet, column: int) -> float:
+    """A column's width in centimetres (Excel: 7 pixels a character, 5 of padding)."""
+    width = ws.column_dimensions[get_column_letter(column)].width or 8.43
+    return (width * 7 + 5) / 96 * 2.54
+
+
+def _chart_data(
+    ws: Worksheet,
+    chart: BarChart,
+    *,
+    below: int,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[CellValue]],
+) -> tuple[int, int]:
+    """The figures `chart`, anchored at column A of row `below`, plots, in hidden rows
+    after it (None stays an empty cell: no bar); their header row and last row."""
+    covered = -(-chart.height // _DEFAULT_ROW_CM)
+    first = below + int(covered) + _ROWS_AFTER_CHART
+    # Hidden rows still make a printed page of their own (the header rows repeated): the
+    # print area ends above them, and is as wide as the table or the chart.
+    columns, width = 0, 0.0
+    while columns < ws.max_column or width < chart.width:
+        columns += 1
+        width += _column_cm(ws, columns)
+    ws.print_area = f"A1:{get_column_letter(columns)}{first - 1}"
+    for offset, values in enumerate([headers, *rows]):
+        for column, value in enumerate(values, start=1):
+            number_format = SHARE_FORMAT if isinstance(value, float) else COUNT_FORMAT
+            _put(ws, first + offset, column, value, number_format=number_format)
+        ws.row_dimensions[first + offset].hidden = True
+    return first, first + len(rows)
 
 
 def _chart_height(bars: int, rows_above: int) -> float:
@@ -259,7 +315,10 @@ def _chart_height(bars: int, rows_above: int) -> float:
 def _trend_sheet(ws: Worksheet, trend: Trend) -> None:
     _heading(ws, trend_heading(trend))
     headers = ["項目", *trend.year_labels]
-    rows: list[list[CellValue]] = [[row.label, *row.counts] for row in trend.rows]
+    rows: list[list[CellValue]] = [
+        [row.label, *(MISSING if count is None else count for count in row.counts)]
+        for row in trend.rows
+    ]
     formats = [None, *([COUNT_FORMAT] * len(trend.year_labels))]
     if not rows:
         rows = [["記録がありません", *([None] * len(trend.year_labels))]]
@@ -272,19 +331,26 @@ def _trend_sheet(ws: Worksheet, trend: Trend) -> None:
 
     chart = _bar_chart(f"{trend.title}（件数）", _axis_title(trend), "件数")
     chart.type = "bar"  # horizontal: long Japanese labels read on one line
-    data = Reference(ws, min_col=2, max_col=len(headers), min_row=_HEADER_ROW, max_row=last)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=_HEADER_ROW + 1, max_row=last))
-    for series, color in zip(chart.series, SERIES_COLORS * 4, strict=False):
-        series.graphicalProperties.solidFill = color
-        series.graphicalProperties.line.solidFill = color
-    # Categories top-down in the table's order, the value axis kept at the bottom.
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.y_axis.crosses = "max"
-    chart.y_axis.number_format = COUNT_FORMAT
-    chart.legend.position = "b"
     chart.width = 17
     chart.height = _chart_height(len(trend.rows) * len(trend.year_labels), end + 1)
+    years = len(trend.year_labels)
+    # Newest year first and last row first: drawn bottom up, that is the table's order.
+    first, last_data = _chart_data(
+        ws,
+        chart,
+        below=end + 2,
+        headers=["項目", *map(_chart_label, reversed(trend.year_labels))],
+        rows=[[row.label, *reversed(row.counts)] for row in reversed(trend.rows)],
+    )
+    data = Reference(ws, min_col=2, max_col=years + 1, min_row=first, max_row=last_data)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last_data))
+    for index, series in enumerate(chart.series):
+        color = SERIES_COLORS[(years - 1 - index) % len(SERIES_COLORS)]
+        series.graphicalProperties.solidFill = color
+        series.graphicalProperties.line.solidFill = color
+    chart.y_axis.number_format = COUNT_FORMAT
+    chart.legend.position = "b"
     ws.add_chart(chart, f"A{end + 2}")
 
 
@@ -310,18 +376,28 @@ def _outreach_sheet(ws: Worksheet, outreach: OutreachShare) -> None:
 
     chart = _bar_chart(OUTREACH_TITLE, "年度", "割合")
     chart.type = "col"
-    chart.add_data(
-        Reference(ws, min_col=4, min_row=_HEADER_ROW, max_row=last), titles_from_data=True
+    chart.width = 14
+    chart.height = 7.5
+    first, last_data = _chart_data(
+        ws,
+        chart,
+        below=end + 2,
+        headers=["年度", "割合"],
+        rows=[
+            [_chart_label(label), share]
+            for label, share in zip(outreach.year_labels, outreach.shares, strict=True)
+        ],
     )
-    chart.set_categories(Reference(ws, min_col=1, min_row=_HEADER_ROW + 1, max_row=last))
+    chart.add_data(
+        Reference(ws, min_col=2, min_row=first, max_row=last_data), titles_from_data=True
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last_data))
     chart.series[0].graphicalProperties.solidFill = SHARE_COLOR
     chart.series[0].graphicalProperties.line.solidFill = SHARE_COLOR
     chart.dataLabels.numFmt = SHARE_FORMAT
     chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min = 0
     chart.legend = None
-    chart.width = 14
-    chart.height = 7.5
     ws.add_chart(chart, f"A{end + 2}")
 
 

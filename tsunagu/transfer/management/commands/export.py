@@ -11,7 +11,7 @@ from tsunagu.transfer.formats import KIND_LABELS, Kind, entity_names, find_entit
 
 class Command(BaseCommand):
     help = (
-        "支援記録・分類・マスタを Excel（.xlsx）か CSV に書き出します。"
+        "支援記録・分類・相談者区分・マスタを Excel（.xlsx）か CSV に書き出します。"
         "書き出したファイルはそのまま取り込めます。"
     )
 
@@ -20,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "-o", "--output", required=True, help="書き出すファイル（.xlsx または .csv）"
         )
-        parser.add_argument("--fy", help="年度（2020、令和2年度など）。省略するとすべての年度")
+        parser.add_argument(
+            "--fy",
+            help="年度（2020、令和2年度など）。省略するとすべての年度（マスタと相談者区分には年度はありません）",
+        )
         parser.add_argument("--entity", help=f"マスタの種類：{entity_names()}（CSV では必須）")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -20,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "kind",
             choices=list(KIND_LABELS),
-            help="directory（マスタ）、categories（分類）、records（支援記録）、baseline（過去の集計値）",
+            help="directory（マスタ）、categories（分類）、consulter-types（相談者区分）、"
+            "records（支援記録）、baseline（過去の集計値）",
         )
         parser.add_argument("file", help="取り込むファイル（.xlsx または .csv）")
         parser.add_argument(
