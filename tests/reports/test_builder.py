@@ -131,7 +131,7 @@ def test_every_format_prints_the_split_note_with_the_ranks(admin_client, two_yea
         admin_client.get("/reports/download/", {"fy": "2020", "format": "json"}).content
     )
     individual = next(
-        s for s in data["sections"] if s["title"] == "ニーズを抱えている個人からの相談"
+        s for s in data["sections"] if s["title"] == "ニーズを抱えている個人の相談"
     )
     assert individual["notes"] == [note]
     xlsx = admin_client.get("/reports/download/", {"fy": "2020", "format": "xlsx"})
