@@ -81,7 +81,11 @@ def find_activity_kind(code: str, fiscal_year: int) -> ActivityKind | None:
 def _usable(found: T | None, default: DefaultCode, where: str, previous: T | None) -> T:
     if found is None:
         noun = "分類" if default.consulter_type else "種別"
-        continuing = f"前年度の「{previous.name}」を引き継ぐ{noun}か、" if previous else ""
+        # A split or ended entry of last year hands its code to none: name it only when no
+        # entry of this year continues it yet.
+        continuing = ""
+        if previous is not None and not previous.successors.exists():
+            continuing = f"前年度の「{previous.name}」を引き継ぐ{noun}か、"
         raise MissingCode(
             f"{where}に、{default.purpose}がありません。分類の画面でこの年度の一覧に、"
             f"{continuing}「{default.name}」という名称の{noun}を加えてください。"
