@@ -79,4 +79,3 @@ def test_the_scan_covers_the_volunteer_centre() -> None:
     scanned = {path.relative_to(SOURCE).as_posix() for path in sources()}
     assert {"volunteers/consultations.py", "volunteers/services.py", "records/forms.py"} <= scanned
     assert "volunteers/demo.py" not in scanned
-

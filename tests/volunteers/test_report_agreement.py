@@ -17,7 +17,6 @@ from tsunagu.volunteers.demo import load_demo
 from tsunagu.volunteers.models import DonationOffer, Volunteer
 from tsunagu.volunteers.services import record_offer
 
-
 CONSULTER_TYPE = "ボランティア希望（活動）者"
 REGISTRATION_CATEGORY = "ボランティアしたい"
 DONATION_CATEGORY = "寄付（寄贈）したい"

@@ -93,8 +93,12 @@ def test_a_year_without_the_category_is_refused_naming_it(db, skills, staff_user
 def test_a_year_without_the_activity_kind_is_refused(db, skills, staff_user):  # type: ignore[no-untyped-def]
     made = make_year(2020)
     made["kind"].delete()
-    with pytest.raises(ValidationError, match="活動種別に、.*がありません。.*「相談対応」という名称の種別を加えてください。"):
+    with pytest.raises(ValidationError) as error:
         register(staff_user)
+    assert error.value.messages == [
+        "令和2年度の活動種別に、ボランティアセンターの登録と申し出を記録する活動種別がありません。"
+        "分類の画面でこの年度の一覧に、「相談対応」という名称の種別を加えてください。"
+    ]
 
 
 def test_links_an_existing_consultation_instead_of_writing_another(year, staff_user):  # type: ignore[no-untyped-def]
