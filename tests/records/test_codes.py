@@ -216,3 +216,9 @@ def test_an_imported_next_year_carries_the_codes_through_its_lineage(fy2020) -> 
         "寄付（寄贈）したい": "donation-wish",
         "相談を受けた": "consultation",
     }
+
+
+def test_the_type_editor_shows_the_code_read_only(fy2020, admin_client) -> None:  # type: ignore[no-untyped-def]
+    page = admin_client.get(f"/categories/types/{consulter_type(VOLUNTEERS).pk}/").content.decode()
+    assert "コード：volunteer（機能がこの区分を見つけるための固定の符号です。" in page
+    assert 'name="code"' not in page
