@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from tsunagu.directory.models import Agency, AgencyGroup
+from tsunagu.records.codes import settle_codes
 from tsunagu.records.models import ActivityKind, Category, ConsulterType, Place, SupportRecord
 from tsunagu.records.services import RecordData, create_record
 
@@ -31,6 +32,7 @@ def lists(db: None) -> dict[str, object]:
                 result[f"cat{fy}:{name}"] = Category.objects.create(
                     fiscal_year=fy, consulter_type=types[type_name], name=name, order=order
                 )
+        settle_codes(fy)
     education = AgencyGroup.objects.create(name="教育支援課・教育企画課・指導課")
     result["agency"] = Agency.objects.create(name="教育支援課", group=education)
     houkatsu = AgencyGroup.objects.create(name="地域包括支援センター")

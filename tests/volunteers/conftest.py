@@ -7,6 +7,7 @@ import pytest
 
 from tsunagu.accounts.models import User
 from tsunagu.directory.models import Region, Zone
+from tsunagu.records.codes import settle_codes
 from tsunagu.records.defaults import ensure_consulter_types
 from tsunagu.records.models import ActivityKind, Category, ConsulterType
 from tsunagu.volunteers.availability import parse_availability, to_json
@@ -38,6 +39,7 @@ def make_year(fiscal_year: int, categories: list[str] | None = None) -> dict[str
             VOLUNTEER_CATEGORIES if categories is None else categories, start=1
         )
     }
+    settle_codes(fiscal_year)
     return {"kind": kind, "type": volunteer_type, "categories": made}
 
 

@@ -12,15 +12,14 @@ from tsunagu.accounts.models import User
 from tsunagu.lib.fiscal import current_fiscal_year
 from tsunagu.reports.builder import build_report
 from tsunagu.reports.result import Section
-from tsunagu.volunteers.consultations import (
-    CONSULTER_TYPE,
-    DONATION_CATEGORY,
-    REGISTRATION_CATEGORY,
-    year_figures,
-)
+from tsunagu.volunteers.consultations import year_figures
 from tsunagu.volunteers.demo import load_demo
 from tsunagu.volunteers.models import DonationOffer, Volunteer
 from tsunagu.volunteers.services import record_offer
+
+CONSULTER_TYPE = "ボランティア希望（活動）者"
+REGISTRATION_CATEGORY = "ボランティアしたい"
+DONATION_CATEGORY = "寄付（寄贈）したい"
 
 
 def volunteer_section(fiscal_year: int) -> Section:

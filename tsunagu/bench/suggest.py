@@ -31,6 +31,7 @@ from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_y
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.defaults import ensure_consulter_types
 from tsunagu.records.demo import load_records
+from tsunagu.records.demo_data import CONSULTATION_KIND
 from tsunagu.records.models import (
     ActivityKind,
     Category,
@@ -277,7 +278,9 @@ def generate_synthetic(
         shared = pseudo_words(rng, 80)
         kinds = {
             year: ActivityKind.objects.get_or_create(
-                fiscal_year=year, name_key=normalize("相談対応"), defaults={"name": "相談対応"}
+                fiscal_year=year,
+                name_key=normalize(CONSULTATION_KIND),
+                defaults={"name": CONSULTATION_KIND},
             )[0]
             for year in lists.fiscal_years
         }

@@ -22,6 +22,7 @@ from tsunagu.core.access import require
 from tsunagu.core.concurrency import claim_version
 from tsunagu.lib.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from tsunagu.lib.textnorm import normalize
+from tsunagu.records.codes import settle_codes, settle_type_code
 from tsunagu.records.lineage import TermSpec, lineage_label, lineage_problems, shapes
 from tsunagu.records.models import (
     ActivityKind,
@@ -393,6 +394,7 @@ def _write_list(
                     f"{_quoted(p.name for p in predecessors)}"
                 )
         saved.append(term)
+    settle_codes(fiscal_year)
 
     result = {key: "、".join(values) for key, values in changes.items() if values}
     saved_in_order = sorted(saved, key=lambda t: t.order)
@@ -634,6 +636,7 @@ def start_year(*, by: User, fiscal_year: int) -> int:
                     catch_all=isinstance(source, Category) and source.catch_all,
                 )
                 copy.predecessors.set([source])
+            settle_codes(fiscal_year)
             log_action(
                 by=by,
                 action="categories.year.started",
@@ -859,6 +862,7 @@ def save_consulter_type(
                 consulter_type = ConsulterType.objects.create(
                     **{f: values[f] for f in CONSULTER_TYPE_FIELDS}
                 )
+                settle_type_code(consulter_type)
                 log_action(
                     by=by,
                     action="categories.consulter_type.created",

@@ -20,6 +20,7 @@ from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_of
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records import demo_data as data
+from tsunagu.records.codes import settle_codes
 from tsunagu.records.models import (
     DEMO_BATCH_KIND,
     ActivityKind,
@@ -83,6 +84,7 @@ def load_records(years: DemoYears | None = None) -> dict[int, int]:
             continue
         kinds = _load_kinds(fy, story)
         categories = _load_categories(fy, story, types)
+        settle_codes(fy)
         drafts = _YearBuilder(fy, story, city, kinds, categories, types, years).build()
         loaded[fy] = _save(fy, drafts)
     return loaded

@@ -15,6 +15,8 @@ from tsunagu.core.params import parse_id
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.lib.fiscal import DateParseError, fiscal_year_label, parse_date
 from tsunagu.lib.textnorm import normalize_newlines
+from tsunagu.records.codes import find_activity_kind
+from tsunagu.records.defaults import OUTREACH_KIND
 from tsunagu.records.models import (
     NOTE_MAX_LENGTH,
     ActivityKind,
@@ -364,19 +366,18 @@ class OutingForm(SharedFieldsMixin):
             field.queryset = kinds.filter(is_consultation=consultation)
             field.error_messages["invalid_choice"] = f"{refusal}（{label}の一覧から選びます）"
         if not self.is_bound:
-            visits = {k.name_key: k.pk for k in kinds.filter(is_consultation=False)}
+            outreach = find_activity_kind(OUTREACH_KIND, fiscal_year)
+            visit = outreach if outreach and not outreach.retired else None
             first_consultation = kinds.filter(is_consultation=True).first()
-            self.initial.setdefault("visit_kind", _first_containing(visits, "出向き"))
+            self.initial.setdefault(
+                "visit_kind", visit.pk if visit and not visit.is_consultation else None
+            )
             self.initial.setdefault(
                 "consultation_kind", first_consultation.pk if first_consultation else None
             )
 
     def clean_visit_note(self) -> str:
         return normalize_newlines(self.cleaned_data.get("visit_note", ""))
-
-
-def _first_containing(names: dict[str, int], word: str) -> int | None:
-    return next((pk for key, pk in names.items() if word in key), None)
 
 
 class ConsultationForm(ConsultationFieldsMixin):

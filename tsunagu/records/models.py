@@ -27,10 +27,32 @@ class ReportStyle(models.TextChoices):
     TOTAL = "total", "合計のみ"
 
 
+CODE_MAX_LENGTH = 40
+
+
+def code_field() -> models.SlugField:
+    """The stable code a feature finds an entry by (records/codes.py), whatever its name.
+
+    Optional; set by the defaults, carried through the yearly lineage, never typed by staff."""
+    return models.SlugField(
+        "コード",
+        max_length=CODE_MAX_LENGTH,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="機能がこの項目を見つけるための固定の符号です。名称を変えても変わりません。",
+    )
+
+
+def code_is_set() -> Q:
+    return ~Q(code="")
+
+
 class ConsulterType(models.Model):
     """相談者区分: who the consultation came from. Each has its own yearly categories."""
 
     name = models.CharField("名称", max_length=60, unique=True)
+    code = code_field()
     report_title = models.CharField(
         "報告書の見出し",
         max_length=100,
@@ -48,6 +70,11 @@ class ConsulterType(models.Model):
         verbose_name = "相談者区分"
         verbose_name_plural = "相談者区分"
         ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=code_is_set(), name="consultertype_unique_code"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -123,6 +150,7 @@ class ActivityKind(YearlyTerm):
         default=None,
         help_text="この種別の記録は相談者区分が必要で、相談件数に数えます。",
     )
+    code = code_field()
     predecessors = models.ManyToManyField(
         "self",
         verbose_name="前年度の種別",
@@ -137,6 +165,11 @@ class ActivityKind(YearlyTerm):
         constraints = [
             models.UniqueConstraint(
                 fields=["fiscal_year", "name_key"], name="activitykind_unique_name"
+            ),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "code"],
+                condition=code_is_set(),
+                name="activitykind_unique_code",
             ),
         ]
 
@@ -171,6 +204,7 @@ class Category(YearlyTerm):
         default=False,
         help_text="順位をつける報告で、同じ件数の分類のあとに並び、順位を分け合いません。",
     )
+    code = code_field()
     predecessors = models.ManyToManyField(
         "self",
         verbose_name="前年度の分類",
@@ -191,6 +225,11 @@ class Category(YearlyTerm):
                 fields=["fiscal_year", "consulter_type"],
                 condition=Q(catch_all=True),
                 name="category_one_catch_all",
+            ),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "consulter_type", "code"],
+                condition=code_is_set(),
+                name="category_unique_code",
             ),
         ]
 

@@ -1,7 +1,10 @@
 """The support records behind the volunteer centre's entries.
 
-A registration is the consultation 「ボランティアしたい」 and a donation offer the
-consultation 「寄付（寄贈）したい」 of the consulter type ボランティア希望（活動）者. Each entry
+A registration is a consultation of the category coded `volunteer-wish` (by default
+「ボランティアしたい」) and a donation offer one of `donation-wish` (「寄付（寄贈）したい」),
+both of the consulter type coded `volunteer` (ボランティア希望（活動）者), recorded under
+the activity kind coded `consultation` (相談対応). The entries are found by those codes
+(records/codes.py), so a council that renames them keeps registering. Each entry
 creates that record (through the records service) or links one already written, so that
 the report's ボランティア section counts exactly what this centre shows.
 """
@@ -14,66 +17,66 @@ from django.db.models import Count, Q
 
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can
+from tsunagu.core.dates import show_date
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
-from tsunagu.lib.textnorm import normalize
-from tsunagu.records.models import ActivityKind, Category, ConsulterType, SupportRecord
+from tsunagu.records.codes import (
+    MissingCode,
+    activity_kind_for,
+    category_for,
+    consulter_type_for,
+)
+from tsunagu.records.defaults import (
+    CONSULTATION_KIND,
+    CONSULTER_TYPE_CODES,
+    DONATION_WISH,
+    VOLUNTEER_TYPE,
+    VOLUNTEER_WISH,
+)
+from tsunagu.records.models import SupportRecord
 from tsunagu.records.services import RecordData, create_record
 from tsunagu.volunteers.models import DonationOffer, Volunteer
 
-CONSULTER_TYPE = "ボランティア希望（活動）者"
-REGISTRATION_CATEGORY = "ボランティアしたい"
-DONATION_CATEGORY = "寄付（寄贈）したい"
-CONSULTATION_KIND = "相談対応"
+# The codes of the categories a registration and an offer are counted under.
+REGISTRATION_CATEGORY = VOLUNTEER_WISH
+DONATION_CATEGORY = DONATION_WISH
+# The year's figures name an entry so when the lists lack its category.
+ENTRY_LABELS = {
+    REGISTRATION_CATEGORY: "ボランティアの登録",
+    DONATION_CATEGORY: "寄付・寄贈の申し出",
+}
 
 
-def consulter_type() -> ConsulterType:
-    found = ConsulterType.objects.filter(name=CONSULTER_TYPE).first()
-    if found is None:
-        raise ValidationError(
-            f"相談者区分「{CONSULTER_TYPE}」がありません。分類の画面で作成してください。"
-        )
-    return found
+def setup_problems(category_code: str, fiscal_year: int) -> list[str]:
+    """What the lists of the year lack for an entry to be counted (empty when nothing)."""
+    problems = []
+    for lookup in (
+        lambda: category_for(category_code, fiscal_year),
+        lambda: activity_kind_for(CONSULTATION_KIND, fiscal_year),
+    ):
+        try:
+            lookup()
+        except MissingCode as missing:
+            problems.extend(missing.messages)
+    return list(dict.fromkeys(problems))
 
 
-def category_of_year(name: str, fiscal_year: int) -> Category:
-    """The year's category of that name (compared on the normalised text), or refuse."""
-    found = (
-        Category.objects.in_year(fiscal_year)
-        .filter(consulter_type__name=CONSULTER_TYPE, name_key=normalize(name))
-        .first()
-    )
-    if found is None:
-        raise ValidationError(
-            f"{fiscal_year_label(fiscal_year)}の「{CONSULTER_TYPE}」の相談内容に"
-            f"「{name}」がありません。分類の画面で{fiscal_year_label(fiscal_year)}の一覧に"
-            f"「{name}」を加えてから登録してください。"
-        )
-    return found
+def category_name(category_code: str, fiscal_year: int) -> str | None:
+    """The name the category has in that year, None when the lists lack it."""
+    try:
+        return category_for(category_code, fiscal_year).name
+    except MissingCode:
+        return None
 
 
-def consultation_kind_of_year(fiscal_year: int) -> ActivityKind:
-    found = (
-        ActivityKind.objects.in_year(fiscal_year)
-        .filter(name_key=normalize(CONSULTATION_KIND))
-        .first()
-    )
-    if found is None:
-        raise ValidationError(
-            f"{fiscal_year_label(fiscal_year)}の活動種別に「{CONSULTATION_KIND}」がありません。"
-            "分類の画面で作成してから登録してください。"
-        )
-    return found
-
-
-def linkable_records(category_name: str, *, related_name: str) -> "list[SupportRecord]":
+def linkable_records(category_code: str, *, related_name: str) -> "list[SupportRecord]":
     """Live records of that category not yet linked to an entry, newest first."""
     return list(
         SupportRecord.objects.alive()
         .consultations()
         .filter(
-            consulter_type__name=CONSULTER_TYPE,
-            categories__name_key=normalize(category_name),
+            consulter_type__code=VOLUNTEER_TYPE,
+            categories__code=category_code,
             **{f"{related_name}__isnull": True},
         )
         .select_related("staff")
@@ -83,7 +86,7 @@ def linkable_records(category_name: str, *, related_name: str) -> "list[SupportR
 
 
 def check_link(
-    record: SupportRecord, *, category_name: str, day: date, related_name: str, own_pk: int | None
+    record: SupportRecord, *, category_code: str, day: date, related_name: str, own_pk: int | None
 ) -> None:
     """Refuse a record that would make the report and this centre disagree."""
     if record.deleted_at is not None:
@@ -91,16 +94,18 @@ def check_link(
     fy = fiscal_year_of(day)
     if record.fiscal_year != fy:
         raise ValidationError(
-            f"選んだ支援記録（{record.date:%Y-%m-%d}）は{fiscal_year_label(record.fiscal_year)}の"
+            f"選んだ支援記録（{show_date(record.date)}）は{fiscal_year_label(record.fiscal_year)}の"
             f"記録です。日付（{fiscal_year_label(fy)}）と同じ年度の記録を選んでください。"
         )
-    if record.consulter_type is None or record.consulter_type.name != CONSULTER_TYPE:
+    category = category_for(category_code, fy)
+    if record.consulter_type_id != category.consulter_type_id:
         raise ValidationError(
-            f"選んだ支援記録は「{CONSULTER_TYPE}」の相談ではありません。別の記録を選んでください。"
+            f"選んだ支援記録は「{category.consulter_type.name}」の相談ではありません。"
+            "別の記録を選んでください。"
         )
-    if not record.categories.filter(name_key=normalize(category_name)).exists():
+    if not record.categories.filter(pk=category.pk).exists():
         raise ValidationError(
-            f"選んだ支援記録の相談内容に「{category_name}」がありません。別の記録を選んでください。"
+            f"選んだ支援記録の相談内容に「{category.name}」がありません。別の記録を選んでください。"
         )
     linked = getattr(record, related_name, None)
     if linked is not None and linked.pk != own_pk:
@@ -110,7 +115,7 @@ def check_link(
 def create_consultation(
     *,
     by: User,
-    category_name: str,
+    category_code: str,
     day: date,
     place: str,
     region: Region | None,
@@ -120,10 +125,10 @@ def create_consultation(
 ) -> SupportRecord:
     """The support record an entry is counted as, written through the records service."""
     fy = fiscal_year_of(day)
-    category = category_of_year(category_name, fy)
+    category = category_for(category_code, fy)
     values = {
         "date": day,
-        "activity_kind": consultation_kind_of_year(fy),
+        "activity_kind": activity_kind_for(CONSULTATION_KIND, fy),
         "place": place,
         "staff": by if can(by, "record.create") else None,
         "consulter_type": category.consulter_type,
@@ -134,6 +139,14 @@ def create_consultation(
     return create_record(by=by, data=RecordData(values=values, categories=[category]), today=today)
 
 
+def volunteer_type_name() -> str:
+    """The consulter type's name as the council has it (its default when it lacks it)."""
+    try:
+        return consulter_type_for(VOLUNTEER_TYPE).name
+    except MissingCode:
+        return next(d.name for d in CONSULTER_TYPE_CODES if d.code == VOLUNTEER_TYPE)
+
+
 @dataclass(frozen=True)
 class YearFigure:
     """One row of the year's figures: the report's count and how the entries cover it."""
@@ -142,7 +155,11 @@ class YearFigure:
     in_report: int  # live consultations of the year with the category: the report's row
     with_entry: int  # those linked to a registration (or an offer) here
     entries: int  # registrations (or offers) dated in the year
-    exists: bool  # the category is on that year's list
+    problem: str = ""  # what the year's lists lack to count them (records/codes.py)
+
+    @property
+    def exists(self) -> bool:
+        return not self.problem
 
     @property
     def without_entry(self) -> int:
@@ -160,7 +177,7 @@ def year_figures(fiscal_year: int) -> list[YearFigure]:
     records, and how many of those records are linked to an entry of this centre."""
     start, end = fiscal_year_bounds(fiscal_year)
     rows = []
-    for name, related, entries in (
+    for code, related, entries in (
         (
             REGISTRATION_CATEGORY,
             "volunteer_registration",
@@ -172,13 +189,10 @@ def year_figures(fiscal_year: int) -> list[YearFigure]:
             DonationOffer.objects.filter(offered_on__range=(start, end)).count(),
         ),
     ):
-        category = (
-            Category.objects.in_year(fiscal_year)
-            .filter(consulter_type__name=CONSULTER_TYPE, name_key=normalize(name))
-            .first()
-        )
-        if category is None:
-            rows.append(YearFigure(name, 0, 0, entries, exists=False))
+        try:
+            category = category_for(code, fiscal_year)
+        except MissingCode as missing:
+            rows.append(YearFigure(ENTRY_LABELS[code], 0, 0, entries, problem=missing.messages[0]))
             continue
         counts = (
             SupportRecord.objects.alive()
@@ -189,7 +203,5 @@ def year_figures(fiscal_year: int) -> list[YearFigure]:
                 linked=Count("id", filter=Q(**{f"{related}__isnull": False}), distinct=True),
             )
         )
-        rows.append(
-            YearFigure(category.name, counts["total"], counts["linked"], entries, exists=True)
-        )
+        rows.append(YearFigure(category.name, counts["total"], counts["linked"], entries))
     return rows

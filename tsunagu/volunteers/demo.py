@@ -20,10 +20,10 @@ from tsunagu.core.demo_years import DemoYears, demo_years
 from tsunagu.directory.models import ActivityGroup, Region, Zone
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds
 from tsunagu.lib.textnorm import normalize
+from tsunagu.records.defaults import VOLUNTEER_TYPE
 from tsunagu.records.models import Place, SupportRecord
 from tsunagu.volunteers.availability import parse_availability, to_json
 from tsunagu.volunteers.consultations import (
-    CONSULTER_TYPE,
     DONATION_CATEGORY,
     REGISTRATION_CATEGORY,
 )
@@ -226,13 +226,13 @@ def _person_name(i: int) -> str:
     return f"{family} {given}"
 
 
-def _linkable(category: str, fiscal_year: int, related_name: str) -> list[SupportRecord]:
+def _linkable(category_code: str, fiscal_year: int, related_name: str) -> list[SupportRecord]:
     return list(
         SupportRecord.objects.alive()
         .in_fiscal_year(fiscal_year)
         .filter(
-            consulter_type__name=CONSULTER_TYPE,
-            categories__name_key=normalize(category),
+            consulter_type__code=VOLUNTEER_TYPE,
+            categories__code=category_code,
             **{f"{related_name}__isnull": True},
         )
         .distinct()

@@ -31,6 +31,7 @@ from tsunagu.volunteers.availability import (
 from tsunagu.volunteers.consultations import (
     DONATION_CATEGORY,
     REGISTRATION_CATEGORY,
+    category_name,
     linkable_records,
 )
 from tsunagu.volunteers.models import (
@@ -200,7 +201,7 @@ class VolunteerForm(VersionedForm, AvailabilityMixin, forms.Form):
         queryset=SupportRecord.objects.none(),
         required=False,
         empty_label="結び付けない（新しく支援記録を作る）",
-        help_text=f"「{REGISTRATION_CATEGORY}」の相談として記録済みのときに選びます。",
+        help_text="この登録の相談を支援記録に入力済みのときに選びます。",
     )
     note = forms.CharField(
         label="メモ", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
@@ -224,6 +225,7 @@ class VolunteerForm(VersionedForm, AvailabilityMixin, forms.Form):
                 )
             ]
             record.queryset = SupportRecord.objects.filter(pk__in=ids).select_related("staff")
+            _name_the_category(record, REGISTRATION_CATEGORY)
         else:
             del self.fields["place"]
             del self.fields["record"]
@@ -393,7 +395,7 @@ class OfferForm(VersionedForm):
         queryset=SupportRecord.objects.none(),
         required=False,
         empty_label="結び付けない（新しく支援記録を作る）",
-        help_text=f"「{DONATION_CATEGORY}」の相談として記録済みのときに選びます。",
+        help_text="この申し出の相談を支援記録に入力済みのときに選びます。",
     )
 
     def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
@@ -407,6 +409,7 @@ class OfferForm(VersionedForm):
             assert isinstance(record, forms.ModelChoiceField)
             ids = [r.pk for r in linkable_records(DONATION_CATEGORY, related_name="donation_offer")]
             record.queryset = SupportRecord.objects.filter(pk__in=ids).select_related("staff")
+            _name_the_category(record, DONATION_CATEGORY)
         else:
             del self.fields["place"]
             del self.fields["record"]
@@ -519,3 +522,10 @@ class ReviewForm(forms.Form):
 class EndMatchForm(forms.Form):
     ended_on = JapaneseDateField(label="終了日", help_text=DATE_HELP)
     end_reason = forms.CharField(label="終了の理由", max_length=200)
+
+
+def _name_the_category(field: forms.Field, category_code: str) -> None:
+    """The link's help names the category as this year's list has it."""
+    name = category_name(category_code, current_fiscal_year())
+    if name is not None:
+        field.help_text = f"「{name}」の相談として記録済みのときに選びます。"

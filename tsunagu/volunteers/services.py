@@ -204,7 +204,8 @@ def register_volunteer(
     allow_duplicate: bool = False,
     today: date | None = None,
 ) -> Volunteer:
-    """Register a volunteer and the consultation 「ボランティアしたい」 it is counted as:
+    """Register a volunteer and the consultation it is counted as (the category coded
+    `volunteer-wish`, by default 「ボランティアしたい」):
     the given record when linking one already written, else a new one on the same day.
 
     Raises DuplicateVolunteer when a registration may be the same person, unless the user
@@ -221,7 +222,7 @@ def register_volunteer(
                 record = SupportRecord.objects.select_for_update().get(pk=record.pk)
                 check_link(
                     record,
-                    category_name=REGISTRATION_CATEGORY,
+                    category_code=REGISTRATION_CATEGORY,
                     day=values["registered_on"],
                     related_name="volunteer_registration",
                     own_pk=None,
@@ -229,7 +230,7 @@ def register_volunteer(
             else:
                 record = create_consultation(
                     by=by,
-                    category_name=REGISTRATION_CATEGORY,
+                    category_code=REGISTRATION_CATEGORY,
                     day=values["registered_on"],
                     place=place,
                     region=data.regions[0] if len(data.regions) == 1 else None,
@@ -437,7 +438,8 @@ def record_offer(
     record: SupportRecord | None = None,
     today: date | None = None,
 ) -> DonationOffer:
-    """Record a donation offer and the consultation 「寄付（寄贈）したい」 it is counted as."""
+    """Record a donation offer and the consultation it is counted as (the category coded
+    `donation-wish`, by default 「寄付（寄贈）したい」)."""
     require(by, "offer.edit")
     today = _today(today)
     check_offer(values, today=today)
@@ -447,7 +449,7 @@ def record_offer(
                 record = SupportRecord.objects.select_for_update().get(pk=record.pk)
                 check_link(
                     record,
-                    category_name=DONATION_CATEGORY,
+                    category_code=DONATION_CATEGORY,
                     day=values["offered_on"],
                     related_name="donation_offer",
                     own_pk=None,
@@ -455,7 +457,7 @@ def record_offer(
             else:
                 record = create_consultation(
                     by=by,
-                    category_name=DONATION_CATEGORY,
+                    category_code=DONATION_CATEGORY,
                     day=values["offered_on"],
                     place=place,
                     region=None,

@@ -24,6 +24,7 @@ from tsunagu.lib.fiscal import (
     fiscal_year_bounds,
     fiscal_year_label,
 )
+from tsunagu.records.models import SupportRecord
 from tsunagu.volunteers.access import (
     get_enrolment_for_user,
     get_match_for_user,
@@ -32,7 +33,14 @@ from tsunagu.volunteers.access import (
     get_volunteer_for_user,
 )
 from tsunagu.volunteers.availability import SLOT_LABELS, SLOTS, WEEKDAYS
-from tsunagu.volunteers.consultations import year_figures
+from tsunagu.volunteers.consultations import (
+    DONATION_CATEGORY,
+    REGISTRATION_CATEGORY,
+    category_name,
+    setup_problems,
+    volunteer_type_name,
+    year_figures,
+)
 from tsunagu.volunteers.exports import insurance_filename, insurance_xlsx
 from tsunagu.volunteers.forms import (
     EndMatchForm,
@@ -126,6 +134,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         "fiscal_year_label": fiscal_year_label(fiscal_year),
         "years": _year_choices(fiscal_year),
         "figures": year_figures(fiscal_year),
+        "volunteer_type": volunteer_type_name(),
         "counts": centre_counts(fiscal_year),
         "requests": HelpRequest.objects.open().with_related()[:10],
         "offers": DonationOffer.objects.open().with_related()[:10],
@@ -190,10 +199,29 @@ def _volunteer_form_page(
             "title": title,
             "volunteer": volunteer,
             "duplicates": duplicates or [],
+            "setup_problems": []
+            if volunteer
+            else setup_problems(REGISTRATION_CATEGORY, current_fiscal_year()),
             "slot_grid": form.slot_grid(),
             "slot_headers": [SLOT_LABELS[s] for s in SLOTS],
         },
     )
+
+
+def _registered_message(volunteer: Volunteer) -> str:
+    return (
+        f"{volunteer.full_name}さんを登録しました。"
+        f"{_counted_as(REGISTRATION_CATEGORY, volunteer.record)}"
+    )
+
+
+def _counted_as(category_code: str, record: SupportRecord | None) -> str:
+    """「…」の相談として令和2年度の支援記録に数えます。 with the category's name that year."""
+    if record is None:
+        return ""
+    name = category_name(category_code, record.fiscal_year)
+    label = fiscal_year_label(record.fiscal_year)
+    return f"「{name}」の相談として{label}の支援記録に数えます。" if name else ""
 
 
 @rule("volunteer.edit")
@@ -217,11 +245,7 @@ def volunteer_new(request: AuthenticatedRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request,
-                    f"{volunteer.full_name}さんを登録しました。"
-                    f"「ボランティアしたい」の相談として{fiscal_year_label(volunteer.record.fiscal_year) if volunteer.record else ''}の支援記録に数えます。",
-                )
+                messages.success(request, _registered_message(volunteer))
                 return redirect("volunteers:volunteer", pk=volunteer.pk)
     else:
         form = VolunteerForm(
@@ -434,8 +458,11 @@ def _offer_form_page(
     title: str,
     offer: DonationOffer | None = None,
 ) -> HttpResponse:
+    problems = [] if offer else setup_problems(DONATION_CATEGORY, current_fiscal_year())
     return render(
-        request, "volunteers/offer_form.html", {"form": form, "title": title, "offer": offer}
+        request,
+        "volunteers/offer_form.html",
+        {"form": form, "title": title, "offer": offer, "setup_problems": problems},
     )
 
 
@@ -457,7 +484,7 @@ def offer_new(request: AuthenticatedRequest) -> HttpResponse:
                 messages.success(
                     request,
                     f"寄付・寄贈の申し出（{offer.item}）を受け付けました。"
-                    "「寄付（寄贈）したい」の相談として支援記録に数えます。",
+                    f"{_counted_as(DONATION_CATEGORY, offer.record)}",
                 )
                 return redirect("volunteers:offer", pk=offer.pk)
     else:

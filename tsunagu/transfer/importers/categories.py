@@ -16,6 +16,7 @@ from tsunagu.accounts.models import User
 from tsunagu.lib.fiscal import FiscalParseError, fiscal_year_label, parse_fiscal_year
 from tsunagu.lib.tabular import Table
 from tsunagu.lib.textnorm import normalize
+from tsunagu.records.codes import settle_codes
 from tsunagu.records.lineage import TermSpec, lineage_errors
 from tsunagu.records.models import (
     ActivityKind,
@@ -172,6 +173,7 @@ class CategoryImporter(Importer):
         for list_key in sorted(self.lists, key=lambda k: (k[0], k[1] is not None, k[1] or 0)):
             self._apply_list(list_key, self.lists[list_key], counts)
         years = sorted({fy for fy, _ in self.lists})
+        settle_codes(years[0])
         span = fiscal_year_label(years[0])
         if len(years) > 1:
             span += f"〜{fiscal_year_label(years[-1])}"
