@@ -129,6 +129,8 @@ QUERY = {
     "categories:split": "?year={fy}",
     "plans:link": "?record={own_record}",
     "reports:download": "?format=json",
+    "reports:monthly": "?fy={fy}",
+    "reports:monthly_download": "?fy={fy}",
 }
 
 # GET answers that are not a page of their own, so a walk of the pages leaves them out.
@@ -140,6 +142,7 @@ NOT_PAGES: dict[str, str] = {
             "plans:export",
             "plans:export_one",
             "reports:download",
+            "reports:monthly_download",
             "transfer:export",
             "volunteers:insurance_xlsx",
         ),

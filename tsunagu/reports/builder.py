@@ -29,8 +29,8 @@ from tsunagu.records.models import (
     SupportRecord,
 )
 from tsunagu.reports.engine import TermCount, build_section, build_trend, carry_back
-from tsunagu.reports.period import Period
 from tsunagu.reports.models import AGENCY_TABLE, KIND_TABLE, TOTAL_NAME, BaselineFigure
+from tsunagu.reports.period import Period
 from tsunagu.reports.result import OutreachShare, Report, Section, Style, Trend, TrendRow
 
 TREND_YEARS = 3
@@ -132,7 +132,9 @@ class _Tally:
         self.years = {fy for fy, _ in self.by_kind}
 
 
-def build_report(fiscal_year: int, scope: Scope | None = None, period: Period | None = None) -> Report:
+def build_report(
+    fiscal_year: int, scope: Scope | None = None, period: Period | None = None
+) -> Report:
     """The report of a fiscal year, or of a period within it (reports/period.py): the
     same tables, counted from the records of the period's dates, compared with the same
     dates a year earlier; the trends show the same dates in each of their years."""
@@ -176,7 +178,7 @@ def build_report(fiscal_year: int, scope: Scope | None = None, period: Period | 
     if period is not None:
         sections = [_in_period_words(s) for s in sections]
         agency_table = _in_period_words(agency_table)
-        trends = tuple(_trend_of_period(t, period) for t in trends)
+        trends = (_trend_of_period(trends[0], period), _trend_of_period(trends[1], period))
     return Report(
         fiscal_year=fiscal_year,
         fiscal_year_label=fiscal_year_label(fiscal_year),

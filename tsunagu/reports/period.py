@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -24,7 +25,7 @@ from tsunagu.lib.fiscal import (
     fiscal_year_of,
 )
 
-__all__ = ["Cut", "Period", "PeriodError", "parse_period"]
+__all__ = ["Cut", "Period", "PeriodError", "parse_period", "reportable"]
 
 
 class PeriodError(ValueError):
@@ -241,14 +242,17 @@ def _parse(text: str) -> Period:
     if len(parts) != 1:
         raise PeriodError(f"「{shown}」は期間として読み取れません。{_FORMS}")
     if m := _FY.fullmatch(cleaned):
-        return _checked(lambda: Period.year(int(m["y"])), shown)
+        year = int(m["y"])
+        return _checked(lambda: Period.year(year), shown)
     if m := _PART.fullmatch(cleaned):
-        n, kind = int(m["n"]), m["kind"].upper()
+        year, n, kind = int(m["y"]), int(m["n"]), m["kind"].upper()
         if kind == "Q" and 1 <= n <= 4:
-            return _checked(lambda: Period.quarter(int(m["y"]), n), shown)
+            return _checked(lambda: Period.quarter(year, n), shown)
         if kind == "H" and n in (1, 2):
-            return _checked(lambda: Period.half(int(m["y"]), n), shown)
-        raise PeriodError(f"「{shown}」は期間として読み取れません。四半期は Q1〜Q4、半期は H1・H2 です。")
+            return _checked(lambda: Period.half(year, n), shown)
+        raise PeriodError(
+            f"「{shown}」は期間として読み取れません。四半期は Q1〜Q4、半期は H1・H2 です。"
+        )
     if _MONTH.fullmatch(cleaned) or _DAY.fullmatch(cleaned):
         return Period(_bound(cleaned, shown, end=False), _bound(cleaned, shown, end=True))
     raise PeriodError(f"「{shown}」は期間として読み取れません。{_FORMS}")
@@ -258,16 +262,21 @@ def parse_period(text: str) -> Period:
     """A period as people write it: 2020-04 (a month), 2020-Q1 / 2020-H2 (a fiscal
     quarter or half), 2020 (a fiscal year), or a range 2020-04..2020-09 whose ends are
     months or days. PeriodError (Japanese) otherwise."""
-    period = _parse(text)
-    if period.fiscal_year < MIN_FISCAL_YEAR:
+    return reportable(_parse(text))
+
+
+def reportable(period: Period) -> Period:
+    """The period, if a report can be made of it (its year and the two before it can be
+    named by an era, as the trends name them); else PeriodError."""
+    if not MIN_FISCAL_YEAR <= period.fiscal_year <= MAX_FISCAL_YEAR:
         raise PeriodError(f"{period.fiscal_year}年度の報告は作れません。")
     return period
 
 
-def _checked(make: object, shown: str) -> Period:
+def _checked(make: Callable[[], Period], shown: str) -> Period:
     try:
-        return make()  # type: ignore[operator, no-any-return]
-    except (ValueError, OverflowError) as error:
-        if isinstance(error, PeriodError):
-            raise
+        return make()
+    except PeriodError:
+        raise
+    except (ValueError, OverflowError):
         raise PeriodError(f"「{shown}」は期間として読み取れません。{_FORMS}") from None

@@ -9,4 +9,6 @@ urlpatterns = [
     path("close/", views.year_close, name="close"),
     path("reopen/", views.year_reopen, name="reopen"),
     path("compare/", views.compare_page, name="compare"),
+    path("monthly/", views.monthly_page, name="monthly"),
+    path("monthly/download/", views.monthly_download, name="monthly_download"),
 ]

@@ -36,7 +36,9 @@ def render_monthly_xlsx(table: MonthlyTable) -> bytes:
     assert ws is not None
     ws.title = "月別統計"
     ws.cell(row=1, column=1, value=table.title).font = _TITLE
-    ws.cell(row=2, column=1, value="活動内容別の件数と、相談者区分別の相談件数、出向き率。").font = _BODY
+    ws.cell(
+        row=2, column=1, value="活動内容別の件数と、相談者区分別の相談件数、出向き率。"
+    ).font = _BODY
     headers = ["月", *monthly_headers(table)]
     for column, header in enumerate(headers, start=1):
         cell = ws.cell(row=_HEADER_ROW, column=column, value=header)
