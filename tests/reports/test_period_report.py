@@ -240,3 +240,14 @@ def test_a_period_page_asks_no_more_than_the_year_page(
     # the same queries on the period's dates, less the baseline (yearly figures only)
     with django_assert_max_num_queries(len(year) - 1):
         viewer_client.get("/reports/", {"fy": "2020", "cut": "quarter", "quarter": "2"})
+
+
+def test_a_period_report_round_trips_through_json(two_years: Any) -> None:
+    from tsunagu.reports.renderers.jsonio import render_json, report_from_json
+
+    half = build_report(2020, period=Period.half(2020, 1))
+    text = render_json(half)
+    assert '"period_label": "令和2年度 上半期（令和2年4月〜9月）"' in text
+    assert '"comparison_label": "前年同期比"' in text
+    assert report_from_json(text) == half
+    assert "period_label" not in render_json(build_report(2020))

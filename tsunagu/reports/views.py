@@ -22,7 +22,7 @@ from tsunagu.reports.monthly import build_monthly
 from tsunagu.reports.period import Period
 from tsunagu.reports.renderers.csvio import find_table, render_csv, render_csv_zip
 from tsunagu.reports.renderers.jsonio import render_json
-from tsunagu.reports.renderers.monthly_xlsx import monthly_headers, render_monthly_xlsx
+from tsunagu.reports.renderers.monthly_xlsx import render_monthly_xlsx
 from tsunagu.reports.renderers.svg import render_share_svg, render_trend_svg
 from tsunagu.reports.renderers.text import render_text
 from tsunagu.reports.renderers.xlsx import render_xlsx
@@ -210,7 +210,6 @@ def monthly_page(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "table": table,
-            "headers": monthly_headers(table),
             "years": [(y, fiscal_year_label(y)) for y in years],
             "fiscal_year": fiscal_year,
             "query": request.GET.urlencode(),
