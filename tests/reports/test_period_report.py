@@ -251,3 +251,20 @@ def test_a_period_report_round_trips_through_json(two_years: Any) -> None:
     assert '"comparison_label": "前年同期比"' in text
     assert report_from_json(text) == half
     assert "period_label" not in render_json(build_report(2020))
+
+
+def test_the_workbook_and_the_csv_of_a_period_say_it(two_years: Any) -> None:
+    from tsunagu.reports.renderers.csvio import render_csv
+    from tsunagu.reports.renderers.xlsx import render_xlsx
+
+    half = build_report(2020, period=Period.half(2020, 1))
+    book = load_workbook(io.BytesIO(render_xlsx(half)))
+    overview = book["概要"]
+    assert (
+        overview["A1"].value == "令和2年度 上半期（令和2年4月〜9月） 地域福祉活動の実績（市全体）"
+    )
+    assert overview["A2"].value == (
+        "前年同期比は令和元年度 上半期（平成31年4月〜令和元年9月）との比較です。"
+    )
+    csv = render_csv(half.sections[1], half.comparison_label).decode("utf-8-sig")
+    assert csv.splitlines()[0] == '"順位","項目","件数","前年同期比"'
