@@ -204,10 +204,11 @@ def test_a_range_and_its_download_name_the_period(two_years: Any, viewer_client:
 def test_the_monthly_page_and_its_workbook(
     two_years: Any, viewer_client: Client, django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         page = viewer_client.get("/reports/monthly/", {"fy": "2020"})
     html = page.content.decode()
     assert "<h1>令和2年度 月別統計" in html
+    assert "締められています" not in html
     assert (
         '<a href="/reports/monthly/?fy=2020">月別統計</a>'
         in viewer_client.get("/reports/", {"fy": "2020"}).content.decode()
@@ -223,9 +224,8 @@ def test_the_monthly_page_and_its_workbook(
     may, total = rows["5月"], rows["合計"]
     assert may[1:3] == (0, 6)  # six consultations in May 2020, no outing
     assert total[header.index("相談 計")] == 6
-    assert (
-        total[header.index("出向き率")] == "83.3%"
-    )  # 5 of the 6 at the outreach place (one by phone)
+    # five of the six at the outreach place, one by phone
+    assert total[header.index("出向き率")] == "83.3%"
 
 
 def test_a_period_page_asks_no_more_than_the_year_page(
@@ -268,3 +268,14 @@ def test_the_workbook_and_the_csv_of_a_period_say_it(two_years: Any) -> None:
     )
     csv = render_csv(half.sections[1], half.comparison_label).decode("utf-8-sig")
     assert csv.splitlines()[0] == '"順位","項目","件数","前年同期比"'
+
+
+def test_the_monthly_page_of_a_closed_year_says_it_counts_live(
+    two_years: Any, admin_user: Any, viewer_client: Client
+) -> None:
+    close_year(by=admin_user, fiscal_year=2020)
+    html = viewer_client.get("/reports/monthly/", {"fy": "2020"}).content.decode()
+    assert (
+        "※令和2年度は締められています。月別統計はいまの記録から集計しているため、"
+        "締めた後に記録が変わっていれば、公表値と違うことがあります。"
+    ) in html

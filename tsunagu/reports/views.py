@@ -16,6 +16,7 @@ from tsunagu.core.params import ParsedQuery
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.records.queries import default_record_year, years_with_records
 from tsunagu.reports.builder import Scope
+from tsunagu.reports.closures import is_closed
 from tsunagu.reports.differences import compare_counts
 from tsunagu.reports.forms import CompareForm, PeriodQuery, ReopenForm, ReportQueryForm, period_of
 from tsunagu.reports.monthly import build_monthly
@@ -210,6 +211,7 @@ def monthly_page(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "table": table,
+            "closed": is_closed(fiscal_year),
             "years": [(y, fiscal_year_label(y)) for y in years],
             "fiscal_year": fiscal_year,
             "query": request.GET.urlencode(),
