@@ -3,6 +3,7 @@ the monthly statistics; the command, the page and the download."""
 
 import io
 from dataclasses import dataclass
+from datetime import date
 from io import StringIO
 from typing import Any
 
@@ -279,3 +280,14 @@ def test_the_monthly_page_of_a_closed_year_says_it_counts_live(
         "※令和2年度は締められています。月別統計はいまの記録から集計しているため、"
         "締めた後に記録が変わっていれば、公表値と違うことがあります。"
     ) in html
+
+
+def test_the_trends_of_a_period_say_which_dates_each_year_counts(two_years: Any) -> None:
+    def note(period: Period) -> str:
+        return build_report(2020, period=period).trends[0].notes[0]
+
+    assert note(Period.quarter(2020, 1)) == "各年度とも第1四半期（4月〜6月）の件数です。"
+    assert note(Period.month(2020, 5)) == "各年度とも5月の件数です。"
+    assert note(Period(date(2020, 5, 3), date(2020, 8, 20))) == (
+        "各年度とも同じ期間（5月3日〜8月20日）の件数です。"
+    )

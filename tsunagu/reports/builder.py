@@ -30,7 +30,7 @@ from tsunagu.records.models import (
 )
 from tsunagu.reports.engine import TermCount, build_section, build_trend, carry_back
 from tsunagu.reports.models import AGENCY_TABLE, KIND_TABLE, TOTAL_NAME, BaselineFigure
-from tsunagu.reports.period import Period
+from tsunagu.reports.period import Cut, Period
 from tsunagu.reports.result import OutreachShare, Report, Section, Style, Trend, TrendRow
 
 TREND_YEARS = 3
@@ -215,8 +215,14 @@ def _in_period_words(section: Section) -> Section:
 
 
 def _trend_of_period(trend: Trend, period: Period) -> Trend:
-    note = f"各年度とも{period.name}（{_without_era(period)}）の件数です。"
-    return replace(trend, notes=(note, *trend.notes))
+    """各年度とも上半期（4月〜9月）の件数です / 5月の件数です / 同じ期間（5月3日〜8月20日）."""
+    if period.cut is Cut.MONTH:
+        which = period.name
+    elif period.cut is Cut.RANGE:
+        which = f"同じ期間（{_without_era(period)}）"
+    else:
+        which = f"{period.name}（{_without_era(period)}）"
+    return replace(trend, notes=(f"各年度とも{which}の件数です。", *trend.notes))
 
 
 def _without_era(period: Period) -> str:
