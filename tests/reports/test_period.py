@@ -1,11 +1,15 @@
 """Periods within a fiscal year: how people write them, what the report calls them, and
 the Japanese refusal of one that cannot be reported."""
 
-from datetime import date
+from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tsunagu.reports.period import Cut, Period, PeriodError, parse_period
+from tsunagu.lib.fiscal import fiscal_year_bounds, fiscal_year_label
+from tsunagu.reports.period import FISCAL_MONTHS, Cut, Period, PeriodError, parse_period
 
 
 @pytest.mark.parametrize(
@@ -69,3 +73,36 @@ def test_bad_periods_say_why_in_japanese(text: str, message: str) -> None:
     with pytest.raises(PeriodError) as error:
         parse_period(text)
     assert str(error.value).startswith(message)
+
+
+@given(
+    fy=st.integers(min_value=1902, max_value=2199),
+    a=st.integers(min_value=0, max_value=365),
+    b=st.integers(min_value=0, max_value=365),
+)
+def test_any_period_within_a_year_reads_back_and_compares_with_the_year_before(
+    fy: int, a: int, b: int
+) -> None:
+    first, last = fiscal_year_bounds(fy)
+    start = min(first + timedelta(days=min(a, b)), last)
+    end = min(first + timedelta(days=max(a, b)), last)
+    period = Period(start, end)
+    assert parse_period(period.as_text()) == period
+    assert period.fiscal_year == fy
+    assert period.label.startswith(fiscal_year_label(fy))
+    before = period.earlier()
+    assert before.fiscal_year == fy - 1
+    assert (before.start.month, before.end.month) == (start.month, end.month)
+    assert before.label.startswith(fiscal_year_label(fy - 1))
+
+
+@given(fy=st.integers(min_value=1902, max_value=2199), n=st.integers(min_value=1, max_value=4))
+def test_quarters_and_halves_tile_the_year(fy: int, n: int) -> None:
+    quarter = Period.quarter(fy, n)
+    assert quarter.cut is Cut.QUARTER
+    half = Period.half(fy, (n + 1) // 2)
+    assert half.start <= quarter.start and quarter.end <= half.end
+    months = [Period.month(fy, m) for m in FISCAL_MONTHS]
+    assert months[0].start == Period.year(fy).start and months[-1].end == Period.year(fy).end
+    for one, two in pairwise(months):
+        assert one.end + timedelta(days=1) == two.start
