@@ -130,6 +130,8 @@ QUERY = {
     "plans:link": "?record={own_record}",
     "reports:download": "?format=json",
     "reports:book": "?format=xlsx",
+    "reports:monthly": "?fy={fy}",
+    "reports:monthly_download": "?fy={fy}",
 }
 
 # GET answers that are not a page of their own, so a walk of the pages leaves them out.
@@ -142,6 +144,7 @@ NOT_PAGES: dict[str, str] = {
             "plans:export_one",
             "reports:book",
             "reports:download",
+            "reports:monthly_download",
             "transfer:export",
             "volunteers:insurance_xlsx",
         ),

@@ -6,9 +6,9 @@ BaselineFigure instead, matched by name (there is no lineage list for them)."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from tsunagu.directory.models import (
     ActivityGroup,
@@ -30,11 +30,14 @@ from tsunagu.records.models import (
 )
 from tsunagu.reports.engine import TermCount, build_section, build_trend, carry_back
 from tsunagu.reports.models import AGENCY_TABLE, KIND_TABLE, TOTAL_NAME, BaselineFigure
+from tsunagu.reports.period import Cut, Period
 from tsunagu.reports.result import OutreachShare, Report, Section, Style, Trend, TrendRow
 
 TREND_YEARS = 3
 NO_TARGET = "支援先なし"
 REGION_TARGET = "地域社協"
+COMPARISON_YEAR = "前年度比"
+COMPARISON_PERIOD = "前年同期比"
 
 
 @dataclass(frozen=True)
@@ -129,36 +132,57 @@ class _Tally:
         self.years = {fy for fy, _ in self.by_kind}
 
 
-def build_report(fiscal_year: int, scope: Scope | None = None) -> Report:
+def build_report(
+    fiscal_year: int, scope: Scope | None = None, period: Period | None = None
+) -> Report:
+    """The report of a fiscal year, or of a period within it (reports/period.py): the
+    same tables, counted from the records of the period's dates, compared with the same
+    dates a year earlier; the trends show the same dates in each of their years."""
     scope = scope or Scope()
+    if period is not None and period.fiscal_year != fiscal_year:
+        raise ValueError(f"{period.label} is not in fiscal year {fiscal_year}")
+    if period is not None and period.is_whole_year:
+        period = None
     years = tuple(range(fiscal_year - TREND_YEARS + 1, fiscal_year + 1))
     previous_year = fiscal_year - 1
-    tally = _Tally(scope.records().filter(fiscal_year__in=years))
+    records = scope.records()
+    if period is not None:
+        records = records.filter(_dates_of(period, TREND_YEARS))
+    tally = _Tally(records.filter(fiscal_year__in=years))
     # The two years compared, filtered once: a second IN on the same column would only
     # mislead PostgreSQL's row estimates.
-    pair = scope.records().filter(fiscal_year__in=(fiscal_year, previous_year))
+    pair = records.filter(fiscal_year__in=(fiscal_year, previous_year))
     # Baseline figures describe the whole city: they stand in for a year only when the
     # report is city-wide and that year has no records at all.
     record_years = tally.years
     baseline = (
-        _Baseline(y for y in years if y not in record_years) if scope.is_city else _Baseline(())
+        _Baseline(y for y in years if y not in record_years)
+        if scope.is_city and period is None
+        else _Baseline(())
     )
     has_previous = previous_year in record_years or previous_year in baseline.years()
 
     sections = _consultation_sections(pair, tally, fiscal_year, baseline, has_previous)
     agency_table = _agency_table(pair, fiscal_year, baseline, has_previous)
     trends = (_kind_trend(tally, years, baseline), _target_trend(tally, years))
+    label = period.label if period else fiscal_year_label(fiscal_year)
+    previous_label = period.earlier().label if period else fiscal_year_label(previous_year)
+    comparison = COMPARISON_PERIOD if period else COMPARISON_YEAR
     notes = []
     if not has_previous:
         notes.append(
-            f"{fiscal_year_label(previous_year)}のデータがないため、前年度比はすべて「新」と表示しています。"
+            f"{previous_label}のデータがないため、{comparison}はすべて「新」と表示しています。"
         )
     if fiscal_year not in record_years and fiscal_year not in baseline.years():
-        notes.append(f"{fiscal_year_label(fiscal_year)}の記録はまだありません。")
+        notes.append(f"{label}の記録はまだありません。")
+    if period is not None:
+        sections = [_in_period_words(s) for s in sections]
+        agency_table = _in_period_words(agency_table)
+        trends = (_trend_of_period(trends[0], period), _trend_of_period(trends[1], period))
     return Report(
         fiscal_year=fiscal_year,
         fiscal_year_label=fiscal_year_label(fiscal_year),
-        previous_label=fiscal_year_label(previous_year),
+        previous_label=previous_label,
         scope_label=scope.label,
         sections=tuple(sections),
         agency_table=agency_table,
@@ -166,7 +190,47 @@ def build_report(fiscal_year: int, scope: Scope | None = None) -> Report:
         outreach=_outreach(tally, years),
         notes=tuple(notes),
         municipality=_municipality(fiscal_year),
+        period_label=period.label if period else "",
+        comparison_label=comparison,
     )
+
+
+def _dates_of(period: Period, years: int) -> Q:
+    """The period's dates in each of `years` fiscal years, the period's own the last."""
+    window = Q()
+    for back in range(years):
+        earlier = period.earlier(back) if back else period
+        window |= Q(date__range=(earlier.start, earlier.end))
+    return window
+
+
+def _in_period_words(section: Section) -> Section:
+    """A period's section compares with the same dates a year earlier: its notes say
+    前年同期 where the engine (which knows only years) says 前年度."""
+    notes = tuple(
+        note.replace(COMPARISON_YEAR, COMPARISON_PERIOD).replace("前年度は", "前年同期は")
+        for note in section.notes
+    )
+    return replace(section, notes=notes)
+
+
+def _trend_of_period(trend: Trend, period: Period) -> Trend:
+    """各年度とも上半期（4月〜9月）の件数です / 5月の件数です / 同じ期間（5月3日〜8月20日）."""
+    if period.cut is Cut.MONTH:
+        which = period.name
+    elif period.cut is Cut.RANGE:
+        which = f"同じ期間（{_without_era(period)}）"
+    else:
+        which = f"{period.name}（{_without_era(period)}）"
+    return replace(trend, notes=(f"各年度とも{which}の件数です。", *trend.notes))
+
+
+def _without_era(period: Period) -> str:
+    """4月〜9月, 5月3日〜8月20日: the dates of the period in any year."""
+    start, end = period.start, period.end
+    if period.whole_months:
+        return f"{start.month}月" if start.month == end.month else f"{start.month}月〜{end.month}月"
+    return f"{start.month}月{start.day}日〜{end.month}月{end.day}日"
 
 
 def _consultation_sections(

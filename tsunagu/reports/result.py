@@ -122,3 +122,13 @@ class Report:
     outreach: OutreachShare
     notes: tuple[str, ...] = ()  # report-wide notes (e.g. no data the year before)
     municipality: dict[str, str] = field(default_factory=dict)
+    # A report of a period within the year (reports/period.py): its label, such as
+    # 令和2年度 上半期（令和2年4月〜9月）, and previous_label is the same period a year
+    # earlier; "" for the whole year.
+    period_label: str = ""
+    comparison_label: str = "前年度比"  # 前年同期比 for a period
+
+    @property
+    def title_label(self) -> str:
+        """What the report covers, as its title says it: 令和2年度, or the period."""
+        return self.period_label or self.fiscal_year_label

@@ -1,6 +1,6 @@
 """Closing a fiscal year (年度締め) freezes its report as the published figures."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,8 +11,10 @@ from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.reports.builder import Scope, build_report
+from tsunagu.reports.closures import is_closed
 from tsunagu.reports.differences import Difference, compare
 from tsunagu.reports.models import YearClosure
+from tsunagu.reports.period import Period
 from tsunagu.reports.renderers.jsonio import report_from_dict, report_to_dict
 from tsunagu.reports.result import Report
 
@@ -78,8 +80,21 @@ class YearFigures:
     differences: tuple[Difference, ...]
 
 
-def figures_for(fiscal_year: int, scope: Scope | None = None) -> YearFigures:
+def figures_for(
+    fiscal_year: int, scope: Scope | None = None, period: Period | None = None
+) -> YearFigures:
+    """The report to show. A period within a closed year has no published figures of its
+    own: it is counted from the records as they are now, and says so."""
     scope = scope or Scope()
+    if period is not None and not period.is_whole_year:
+        report = build_report(fiscal_year, scope, period)
+        if scope.is_city and is_closed(fiscal_year):
+            note = (
+                f"{fiscal_year_label(fiscal_year)}は締められていますが、年度の一部の期間には"
+                "公表値がないため、いまの記録から集計しています。"
+            )
+            report = replace(report, notes=(*report.notes, note))
+        return YearFigures(report=report, closure=None, current=None, differences=())
     closure = (
         YearClosure.objects.in_force()
         .select_related("closed_by")

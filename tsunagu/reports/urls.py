@@ -11,4 +11,6 @@ urlpatterns = [
     path("reopen/", views.year_reopen, name="reopen"),
     path("compare/", views.compare_page, name="compare"),
     path("book/", book_download, name="book"),
+    path("monthly/", views.monthly_page, name="monthly"),
+    path("monthly/download/", views.monthly_download, name="monthly_download"),
 ]

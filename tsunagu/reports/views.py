@@ -11,14 +11,19 @@ from django.views.decorators.http import require_POST
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, rule
+from tsunagu.core.params import ParsedQuery
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.records.queries import default_record_year, years_with_records
 from tsunagu.reports.builder import Scope
+from tsunagu.reports.closures import is_closed
 from tsunagu.reports.differences import compare_counts
-from tsunagu.reports.forms import CompareForm, ReopenForm, ReportQueryForm
+from tsunagu.reports.forms import CompareForm, PeriodQuery, ReopenForm, ReportQueryForm, period_of
+from tsunagu.reports.monthly import build_monthly
+from tsunagu.reports.period import Period
 from tsunagu.reports.renderers.csvio import find_table, render_csv, render_csv_zip
 from tsunagu.reports.renderers.html import chart_context
 from tsunagu.reports.renderers.jsonio import render_json
+from tsunagu.reports.renderers.monthly_xlsx import render_monthly_xlsx
 from tsunagu.reports.renderers.text import render_text
 from tsunagu.reports.renderers.xlsx import render_xlsx
 from tsunagu.reports.result import Report
@@ -35,11 +40,24 @@ def _query(request: AuthenticatedRequest) -> tuple[ReportQueryForm, int, Scope]:
     return form, fiscal_year, scope
 
 
+def _period(
+    request: AuthenticatedRequest, fiscal_year: int
+) -> tuple[ParsedQuery, Period | None, list[str]]:
+    """The part of the year asked for (None: the whole year) and why what was asked is
+    not shown, in Japanese: said on the form, the page shows the whole year instead."""
+    query = PeriodQuery.parse(request.GET)
+    period, error = period_of(fiscal_year, query)
+    return query, period, [*query.errors, *([error] if error else [])]
+
+
 @rule("report.view")
 def report_page(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
     form, fiscal_year, scope = _query(request)
-    figures = figures_for(fiscal_year, scope)
+    period_query, period, period_errors = _period(request, fiscal_year)
+    if period is not None:
+        fiscal_year = period.fiscal_year  # a range names its own year
+    figures = figures_for(fiscal_year, scope, period)
     report = figures.report
     years = sorted({*years_with_records(), fiscal_year}, reverse=True)
     return render(
@@ -53,8 +71,16 @@ def report_page(request: AuthenticatedRequest) -> HttpResponse:
             "years": [(y, fiscal_year_label(y)) for y in years],
             "fiscal_year": fiscal_year,
             "query": request.GET.urlencode(),
+            "period_query": period_query,
+            "period_errors": period_errors,
+            "cuts": PeriodQuery.base_fields["cut"].choices,  # type: ignore[attr-defined]
+            "months": PeriodQuery.base_fields["month"].choices,  # type: ignore[attr-defined]
+            "quarters": PeriodQuery.base_fields["quarter"].choices,  # type: ignore[attr-defined]
+            "halves": PeriodQuery.base_fields["half"].choices,  # type: ignore[attr-defined]
+            "is_period": bool(report.period_label),
             "can_close": can(user, "report.close")
             and scope.is_city
+            and not report.period_label
             and fiscal_year < current_fiscal_year(),
             "reopen_form": ReopenForm(),
         },
@@ -70,12 +96,15 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 @rule("report.view")
 def report_download(request: AuthenticatedRequest) -> HttpResponse:
     _, fiscal_year, scope = _query(request)
-    report = figures_for(fiscal_year, scope).report
+    _, period, _ = _period(request, fiscal_year)
+    if period is not None:
+        fiscal_year = period.fiscal_year
+    report = figures_for(fiscal_year, scope, period).report
     return download_response(report, request.GET.get("format", ""), request.GET.get("table", ""))
 
 
 def download_response(report: Report, fmt: str, table: str = "") -> HttpResponse:
-    stem = f"実績_{report.fiscal_year_label}_{report.scope_label}"
+    stem = f"実績_{report.title_label}_{report.scope_label}"
     if fmt == "text":
         return _attachment(
             render_text(report).encode("utf-8"), f"{stem}.txt", "text/plain; charset=utf-8"
@@ -93,7 +122,9 @@ def download_response(report: Report, fmt: str, table: str = "") -> HttpResponse
         if found is None:
             raise Http404("その表はありません。")
         return _attachment(
-            render_csv(found.table), f"{stem}_{found.title}.csv", "text/csv; charset=utf-8"
+            render_csv(found.table, report.comparison_label),
+            f"{stem}_{found.title}.csv",
+            "text/csv; charset=utf-8",
         )
     if fmt == "csv":
         return _attachment(render_csv_zip(report), f"{stem}_CSV.zip", "application/zip")
@@ -153,3 +184,34 @@ def compare_page(request: AuthenticatedRequest) -> HttpResponse:
             differences=compare_counts(report_b, report_a),
         )
     return render(request, "reports/compare.html", context)
+
+
+@rule("report.view")
+def monthly_page(request: AuthenticatedRequest) -> HttpResponse:
+    """月別統計: the months of a fiscal year, counted as the year's report counts."""
+    form, fiscal_year, scope = _query(request)
+    table = build_monthly(fiscal_year, scope)
+    years = sorted({*years_with_records(), fiscal_year}, reverse=True)
+    return render(
+        request,
+        "reports/monthly.html",
+        {
+            "form": form,
+            "table": table,
+            "closed": is_closed(fiscal_year),
+            "years": [(y, fiscal_year_label(y)) for y in years],
+            "fiscal_year": fiscal_year,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@rule("report.view")
+def monthly_download(request: AuthenticatedRequest) -> HttpResponse:
+    _, fiscal_year, scope = _query(request)
+    table = build_monthly(fiscal_year, scope)
+    return _attachment(
+        render_monthly_xlsx(table),
+        f"月別統計_{table.fiscal_year_label}_{table.scope_label}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

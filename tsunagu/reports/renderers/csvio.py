@@ -40,14 +40,16 @@ TOTAL_LABEL = "合計"
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
-def _section_table(section: Section) -> tuple[list[str], list[list[Cell]]]:
+def _section_table(
+    section: Section, comparison: str = "前年度比"
+) -> tuple[list[str], list[list[Cell]]]:
     total: list[Cell] = [TOTAL_LABEL, section.total, section.total_delta.text]
     if section.style is Style.RANKED:
-        headers = ["順位", "項目", "件数", "前年度比"]
+        headers = ["順位", "項目", "件数", comparison]
         rows: list[list[Cell]] = [["", *total]]
         rows += [[r.rank, r.label, r.count, r.delta.text] for r in section.rows]
     else:
-        headers = ["項目", "件数", "前年度比"]
+        headers = ["項目", "件数", comparison]
         rows = [total]
         rows += [[r.label, r.count, r.delta.text] for r in section.rows]
     return headers, rows
@@ -69,11 +71,12 @@ def _outreach_table(outreach: OutreachShare) -> tuple[list[str], list[list[Cell]
     return headers, rows
 
 
-def render_csv(table: Table) -> bytes:
-    """One table (a section, the agency table, a trend or the outreach share) as CSV."""
+def render_csv(table: Table, comparison: str = "前年度比") -> bytes:
+    """One table (a section, the agency table, a trend or the outreach share) as CSV;
+    `comparison` heads the delta column (the report's comparison_label)."""
     headers: Sequence[str]
     if isinstance(table, Section):
-        headers, rows = _section_table(table)
+        headers, rows = _section_table(table, comparison)
     elif isinstance(table, Trend):
         headers, rows = _trend_table(table)
     else:
@@ -90,7 +93,7 @@ def csv_filename(report: Report, key: str) -> str:
     entry = find_table(report, key)
     if entry is None:
         raise KeyError(key)
-    return _safe_name(f"{report.fiscal_year_label}_{report.scope_label}_{entry.title}") + ".csv"
+    return _safe_name(f"{report.title_label}_{report.scope_label}_{entry.title}") + ".csv"
 
 
 def render_csv_zip(report: Report) -> bytes:
@@ -103,5 +106,5 @@ def render_csv_zip(report: Report) -> bytes:
         for number, entry in enumerate(table_entries(report), start=1):
             info = zipfile.ZipInfo(f"{number:02d}_{_safe_name(entry.title)}.csv", stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, render_csv(entry.table))
+            archive.writestr(info, render_csv(entry.table, report.comparison_label))
     return buffer.getvalue()

@@ -104,6 +104,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "agency_table": _section(report.agency_table),
         "trends": [_trend(t) for t in report.trends],
         "outreach": _outreach(report.outreach),
+        **(
+            {"period_label": report.period_label, "comparison_label": report.comparison_label}
+            if report.period_label
+            else {}
+        ),
     }
 
 
@@ -231,6 +236,8 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
             outreach=_outreach_from(data["outreach"]),
             notes=_items(data["notes"], _str),
             municipality=_municipality_from(data["municipality"]),
+            period_label=_str(data.get("period_label", "")),
+            comparison_label=_str(data.get("comparison_label", "前年度比")),
         )
     except ReportFormatError as error:
         raise ReportFormatError(f"報告書のデータが壊れています（{error}）。") from error

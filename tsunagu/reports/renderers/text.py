@@ -64,10 +64,19 @@ def outreach_lines(outreach: OutreachShare) -> list[str]:
     return lines
 
 
+def _period_heading(report: Report) -> list[str]:
+    """A period's report says which dates it counts and what it is compared with."""
+    return [
+        f"{report.period_label} 地域福祉活動の実績（{report.scope_label}）",
+        f"{report.comparison_label}は{report.previous_label}との比較です。",
+    ]
+
+
 def render_text(report: Report) -> str:
     """Report-wide notes, each section, the agency table, the trends and the outreach
     share, separated by blank lines."""
-    blocks = [_notes(report.notes)] if report.notes else []
+    blocks = [_period_heading(report)] if report.period_label else []
+    blocks += [_notes(report.notes)] if report.notes else []
     blocks += [section_lines(s) for s in (*report.sections, report.agency_table)]
     blocks += [trend_lines(t) for t in report.trends]
     if report.outreach.years:

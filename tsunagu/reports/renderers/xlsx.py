@@ -92,7 +92,7 @@ _ROWS_AFTER_CHART = 3
 
 
 def report_title(report: Report) -> str:
-    return f"{report.fiscal_year_label} 地域福祉活動の実績（{report.scope_label}）"
+    return f"{report.title_label} 地域福祉活動の実績（{report.scope_label}）"
 
 
 def _display_width(value: CellValue) -> int:
@@ -214,11 +214,11 @@ def _heading(ws: Worksheet, text: str, second_line: str | None = None) -> None:
         _put(ws, 2, 1, second_line, font=_BOLD)
 
 
-def _section_sheet(ws: Worksheet, section: Section) -> None:
+def _section_sheet(ws: Worksheet, section: Section, comparison: str = "前年度比") -> None:
     total = _with_delta(f"合計 {section.total:,}件", section.total_delta.text)
     _heading(ws, section.title, total)
     ranked = section.style is Style.RANKED
-    headers = ["順位", "項目", "件数", "前年度比"]
+    headers = ["順位", "項目", "件数", comparison]
     formats: list[str | None] = [RANK_FORMAT, None, COUNT_FORMAT, None]
     aligns = ["center", "left", "right", "right"]
     rows: list[list[CellValue]] = [
@@ -408,7 +408,7 @@ def _overview_sheet(
         ws.column_dimensions[letter].width = width
     _put(ws, 1, 1, report_title(report), font=_TITLE)
     ws.row_dimensions[1].height = 28
-    _put(ws, 2, 1, f"前年度比は{report.previous_label}との比較です。")
+    _put(ws, 2, 1, f"{report.comparison_label}は{report.previous_label}との比較です。")
     row = 3
     details = [(MUNICIPALITY_LABELS.get(k, k), v) for k, v in report.municipality.items() if v]
     if details:
@@ -427,7 +427,7 @@ def _overview_sheet(
     row += 1
     _put(ws, row, 1, "■ 目次", font=_HEADING)
     row += 1
-    for column, header in enumerate(("表", "合計（件）", "前年度比"), start=1):
+    for column, header in enumerate(("表", "合計（件）", report.comparison_label), start=1):
         cell = _put(ws, row, column, header, font=_BOLD)
         cell.fill, cell.border, cell.alignment = _HEADER_FILL, _BOX, _CENTER
     for name, entry in sheets:
@@ -469,7 +469,7 @@ def add_table_sheets(
         ws = workbook.create_sheet(sheet_title(entry.title, used))
         sheets.append((ws.title, entry))
         if isinstance(entry.table, Section):
-            _section_sheet(ws, entry.table)
+            _section_sheet(ws, entry.table, report.comparison_label)
         elif isinstance(entry.table, Trend):
             _trend_sheet(ws, entry.table)
         else:

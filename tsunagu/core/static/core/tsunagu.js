@@ -78,3 +78,22 @@ document.addEventListener("click", function (event) {
     }
   }
 })();
+
+// A report's period (reports/report.html): only the fields of the chosen cut are shown
+// and sent (the month for 月, the two dates for 期間指定); without script, all are.
+(function () {
+  "use strict";
+  var cut = document.querySelector("select[data-period-cut]");
+  if (!cut) { return; }
+  function show() {
+    var groups = document.querySelectorAll("[data-period-of]");
+    for (var i = 0; i < groups.length; i += 1) {
+      var off = groups[i].dataset.periodOf !== cut.value;
+      groups[i].hidden = off;
+      var controls = groups[i].querySelectorAll("input, select");
+      for (var j = 0; j < controls.length; j += 1) { controls[j].disabled = off; }
+    }
+  }
+  cut.addEventListener("change", show);
+  show();
+})();

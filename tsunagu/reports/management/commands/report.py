@@ -8,6 +8,7 @@ from tsunagu.directory.models import Region, Zone
 from tsunagu.lib.fiscal import FiscalParseError, parse_fiscal_year
 from tsunagu.lib.textnorm import normalize
 from tsunagu.reports.builder import Scope
+from tsunagu.reports.period import PeriodError, parse_period
 from tsunagu.reports.renderers.csvio import render_csv_zip
 from tsunagu.reports.renderers.jsonio import render_json
 from tsunagu.reports.renderers.text import render_text
@@ -21,7 +22,13 @@ class Command(BaseCommand):
     help = "年度の実績報告を出力します（締めた年度は公表値）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--fy", required=True, help="年度（2020、令和2年度、R2）")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--fy", help="年度（2020、令和2年度、R2）")
+        which.add_argument(
+            "--period",
+            help="年度の中の期間（2020-04、2020-Q1、2020-H1、2020-04..2020-09、"
+            "2020-05-03..2020-08-20。Q・H は年度の四半期・半期）",
+        )
         scope = parser.add_mutually_exclusive_group()
         scope.add_argument("--zone", help="圏域の名称")
         scope.add_argument("--region", help="地域社協の名称")
@@ -31,15 +38,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        period = None
         try:
-            fiscal_year = parse_fiscal_year(options["fy"])
-        except FiscalParseError as error:
+            if options["period"]:
+                period = parse_period(options["period"])
+                fiscal_year = period.fiscal_year
+            else:
+                fiscal_year = parse_fiscal_year(options["fy"])
+        except (FiscalParseError, PeriodError) as error:
             raise CommandError(str(error)) from error
         scope = Scope(
             zone=_find(Zone, options["zone"], "圏域"),
             region=_find(Region, options["region"], "地域社協"),
         )
-        report = figures_for(fiscal_year, scope).report
+        report = figures_for(fiscal_year, scope, period).report
         fmt, output = options["format"], options["output"]
         if fmt in BINARY and not output:
             raise CommandError(f"{fmt} は -o でファイル名を指定してください。")
@@ -56,7 +68,7 @@ class Command(BaseCommand):
             path = Path(output)
             path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
             self.stdout.write(
-                f"{report.fiscal_year_label}（{report.scope_label}）の報告を {path} に書き出しました。"
+                f"{report.title_label}（{report.scope_label}）の報告を {path} に書き出しました。"
             )
         else:
             sys.stdout.write(content if isinstance(content, str) else "")
