@@ -130,9 +130,7 @@ def test_every_format_prints_the_split_note_with_the_ranks(admin_client, two_yea
     data = json.loads(
         admin_client.get("/reports/download/", {"fy": "2020", "format": "json"}).content
     )
-    individual = next(
-        s for s in data["sections"] if s["title"] == "ニーズを抱えている個人の相談"
-    )
+    individual = next(s for s in data["sections"] if s["title"] == "ニーズを抱えている個人の相談")
     assert individual["notes"] == [note]
     xlsx = admin_client.get("/reports/download/", {"fy": "2020", "format": "xlsx"})
     book = load_workbook(io.BytesIO(xlsx.content))

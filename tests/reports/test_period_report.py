@@ -108,7 +108,10 @@ def test_the_monthly_total_is_the_years_report(demo: Demo) -> None:
 def test_a_month_compares_with_the_same_month_and_its_notes_say_so(two_years: Any) -> None:
     report = build_report(2020, period=Period.month(2020, 5))
     individual = next(s for s in report.sections if s.title.startswith("ニーズを抱えている個人"))
-    assert individual.notes == ("「近況報告など」と「その他」の合計3件は前年同期比－2件",)
+    # A ranked section: the note names the rows with the ranks the table prints.
+    ranks = {row.label: row.rank for row in individual.rows}
+    assert (ranks["近況報告など"], ranks["その他"]) == (1, 3)
+    assert individual.notes == ("「1位：近況報告など」と「3位：その他」の合計3件は前年同期比－2件",)
     assert individual.total == 5 and individual.total_delta.text == "－2件"
     text = render_text(report)
     assert text.startswith("令和2年度 5月（令和2年5月） 地域福祉活動の実績（市全体）\n")
