@@ -31,6 +31,7 @@ from tsunagu.records.models import (
 from tsunagu.reports.engine import TermCount, build_section, build_trend, carry_back
 from tsunagu.reports.models import AGENCY_TABLE, KIND_TABLE, TOTAL_NAME, BaselineFigure
 from tsunagu.reports.result import OutreachShare, Report, Section, Style, Trend, TrendRow
+from tsunagu.reports.support_split import build_support_split
 
 TREND_YEARS = 3
 NO_TARGET = "支援先なし"
@@ -166,6 +167,9 @@ def build_report(fiscal_year: int, scope: Scope | None = None) -> Report:
         outreach=_outreach(tally, years),
         notes=tuple(notes),
         municipality=_municipality(fiscal_year),
+        support_split=build_support_split(
+            pair, fiscal_year, compared=previous_year in record_years
+        ),
     )
 
 
