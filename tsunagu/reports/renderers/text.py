@@ -77,14 +77,17 @@ def outreach_lines(outreach: OutreachShare) -> list[str]:
 def _support_line(split: SupportSplit, row: SupportSplitRow) -> str:
     line = f"・{row.label} 個別支援 {row.individual}件／地域支援 {row.area}件／計 {row.total}件"
     if split.previous_label:
-        before = (row.previous_individual, row.previous_area, row.previous_total)
-        line += f"（{split.previous_label} {'／'.join(map(count_text, before))}）"
+        line += (
+            f"（{split.previous_label} 個別支援 {count_text(row.previous_individual)}"
+            f"／地域支援 {count_text(row.previous_area)}／計 {count_text(row.previous_total)}）"
+        )
     return line
 
 
 def support_lines(split: SupportSplit) -> list[str]:
     """■ 個別支援・地域支援（令和2年度）, then a line per activity kind and 合計:
-    ・出向き・参加 個別支援 12件／地域支援 120件／計 132件（令和元年度 10件／100件／110件）"""
+    ・出向き・参加 個別支援 12件／地域支援 120件／計 132件（令和元年度 個別支援 10件／地域支援 100件／計 110件）
+    (the year before only when the report compares with it; — for a kind not counted then)"""
     lines = [f"■ {split.title}（{split.year_label}）"]
     return lines + [_support_line(split, row) for row in (*split.rows, split.total)]
 
