@@ -92,7 +92,10 @@ def _form_context(form: RecordForm, **extra: Any) -> dict[str, Any]:
         "agency_actions": AgencyAction.choices,
         "chosen_agencies": form.chosen_agencies(),
         "target_label": form.target_label(),
-        "support_kind_hints": form.support_kind_hints(has_case=has_case(extra.get("record"))),
+        # `record` is a flag, not a record, on the redrawn year choices.
+        "support_kind_hints": form.support_kind_hints(
+            has_case=isinstance(record := extra.get("record"), SupportRecord) and has_case(record)
+        ),
         **extra,
     }
 
