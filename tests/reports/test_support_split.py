@@ -32,6 +32,7 @@ from tsunagu.reports.renderers.tables import find_table
 from tsunagu.reports.renderers.text import render_text
 from tsunagu.reports.renderers.xlsx import render_xlsx
 from tsunagu.reports.services import close_year, figures_for
+from tsunagu.reports.support_split import build_support_split
 
 EXPECTED_TEXT = """\
 ■ 個別支援・地域支援（令和2年度）
@@ -186,3 +187,34 @@ def test_the_demo_totals_are_the_figures_of_each_activity_kind(demo_report) -> N
     assert split.total.total == sum(this_year.values())
     # Both classes occur in the demo: the split is not all on one side.
     assert split.total.individual > 0 and split.total.area > 0
+
+
+def test_the_split_is_counted_in_a_constant_number_of_queries(split_year, city, staff_user) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            build_support_split(SupportRecord.objects.alive(), 2020, compared=True)
+        return len(captured)
+
+    before = queries()
+    case = Case.objects.create(
+        pseudonym="Kさん", opened_on=date(2020, 6, 1), zone=city["east"], region=city["honcho"]
+    )
+    kind = ActivityKind.objects.get(fiscal_year=2020, name="出向き・参加")
+    for day in range(1, 11):
+        record = create_record(
+            by=staff_user,
+            data=RecordData(
+                values={
+                    "date": date(2020, 8, day),
+                    "activity_kind": kind,
+                    "place": Place.OUTREACH,
+                    "target_region": city["honcho"],
+                    "support_kind": "area" if day % 3 == 0 else None,
+                }
+            ),
+        )
+        case.records.add(record)
+    assert queries() == before <= 3
