@@ -189,6 +189,7 @@
       text.textContent = target.value ? box.dataset.withTarget : box.dataset.withoutTarget;
     }
     target.addEventListener("change", sync);
+    sync();  // a target restored by the browser (Back) is not the one the page was drawn with
   }
 
   // --- formset rows --------------------------------------------------------------
