@@ -70,6 +70,13 @@ def expected_name(data: dict[str, Any], path: Path) -> str:
         column, year = rest
         item = {"consultations": "相談件数", "at_outreach": "うち出向いた先"}[column]
         return f"出向いた先で受けた相談の割合：{item}（{data['outreach']['year_labels'][year]}）"
+    if head == "support_split":
+        split = data["support_split"]
+        *place, field = rest
+        row = split["total"] if place == ["total"] else split["rows"][place[1]]
+        kind = "個別支援" if field.endswith("individual") else "地域支援"
+        year = split["previous_label"] if field.startswith("previous_") else split["year_label"]
+        return f"個別支援・地域支援：{row['label']}の{kind}（{year}）"
     raise AssertionError(f"{path} は公表される数字として名前がありません")
 
 
@@ -100,6 +107,17 @@ EVERY_KIND_OF_FIGURE = {
     ("outreach", "at_outreach"),
 }
 
+SUPPORT_SPLIT_FIGURES = {
+    ("support_split", "rows", "individual"),
+    ("support_split", "rows", "area"),
+    ("support_split", "rows", "previous_individual"),
+    ("support_split", "rows", "previous_area"),
+    ("support_split", "total", "individual"),
+    ("support_split", "total", "area"),
+    ("support_split", "total", "previous_individual"),
+    ("support_split", "total", "previous_area"),
+}
+
 
 def test_every_number_of_a_published_report_is_watched() -> None:
     report = sample_report()
@@ -112,6 +130,7 @@ def test_every_number_of_a_closed_year_is_watched(two_years, admin_user) -> None
     kinds = assert_every_figure_is_watched(closure.data, build_report(2020))
     # 令和元年度 named no agency: 関係機関別 is 新 throughout.
     assert kinds >= EVERY_KIND_OF_FIGURE - {("agency_table", "rows", "delta", "value")}
+    assert kinds >= SUPPORT_SPLIT_FIGURES
 
 
 def test_the_texts_of_a_published_report_are_watched_too() -> None:
@@ -171,6 +190,9 @@ def test_an_outing_added_to_a_closed_year_is_a_difference(
     assert [(d.name, d.published, d.current) for d in figures.differences] == [
         ("活動内容別：出向き・参加（令和2年度）", 2, 3),
         ("支援先別：支援先なし（令和2年度）", None, 1),
+        # No target, no case: the outing is 個別支援.
+        ("個別支援・地域支援：出向き・参加の個別支援（令和2年度）", 0, 1),
+        ("個別支援・地域支援：合計の個別支援（令和2年度）", 0, 1),
     ]
     assert figures.report == report_from_dict(figures.closure.data)  # type: ignore[union-attr]
 

@@ -28,6 +28,8 @@ from tsunagu.reports.result import (
     Row,
     Section,
     Style,
+    SupportSplit,
+    SupportSplitRow,
     Trend,
     TrendRow,
 )
@@ -94,6 +96,24 @@ def outreach_shares(draw: st.DrawFn) -> OutreachShare:
     )
 
 
+split_rows = st.builds(
+    SupportSplitRow,
+    label=texts,
+    individual=counts,
+    area=counts,
+    previous_individual=st.none() | counts,
+    previous_area=st.none() | counts,
+)
+support_splits = st.builds(
+    SupportSplit,
+    key=texts,
+    title=texts,
+    year_label=texts,
+    previous_label=st.none() | texts,
+    rows=st.lists(split_rows, max_size=4).map(tuple),
+    total=split_rows,
+)
+
 reports = st.builds(
     Report,
     fiscal_year=st.integers(1989, 2100),
@@ -106,6 +126,7 @@ reports = st.builds(
     outreach=outreach_shares(),
     notes=st.lists(texts, max_size=2).map(tuple),
     municipality=st.dictionaries(texts, texts, max_size=3),
+    support_split=st.none() | support_splits,
 )
 
 

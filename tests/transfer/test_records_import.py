@@ -99,6 +99,41 @@ def test_optional_columns_set_time_duration_follow_up_and_zone(world) -> None:  
     assert record.follow_up and record.follow_up_due == date(2020, 6, 15)
 
 
+def support_kind_file(*values: str) -> bytes:
+    rows = []
+    for value in values:
+        row = dict(zip(RECORD_CORE_COLUMNS, record_row(), strict=True))
+        rows.append([(row | {"個別・地域の区分": value}).get(c) for c in RECORD_COLUMNS])
+    return write_csv(RECORD_COLUMNS, rows)
+
+
+def test_the_support_kind_column_sets_or_leaves_the_choice(world) -> None:  # type: ignore[no-untyped-def]
+    run_import("records", support_kind_file("個別支援", "地域支援", "", "地域支援　", "自動"))
+    assert list(SupportRecord.objects.order_by("id").values_list("support_kind", flat=True)) == [
+        "individual",
+        "area",
+        None,
+        "area",
+        None,  # 自動, as the entry form names the empty choice
+    ]
+
+
+def test_a_support_kind_that_is_not_one_is_refused_with_its_row(world) -> None:  # type: ignore[no-untyped-def]
+    error = refused(support_kind_file("個別支援", "個別", "地域"))
+    assert [(e.row, e.column, e.message) for e in error.row_errors] == [
+        (
+            3,
+            "個別・地域の区分",
+            "個別・地域の区分「個別」は使えません。空欄（自動）、個別支援、地域支援 のどれかを書いてください。",
+        ),
+        (
+            4,
+            "個別・地域の区分",
+            "個別・地域の区分「地域」は使えません。空欄（自動）、個別支援、地域支援 のどれかを書いてください。",
+        ),
+    ]
+
+
 def tomorrow() -> str:
     return (timezone.localdate() + timedelta(days=1)).isoformat()
 

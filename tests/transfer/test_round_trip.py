@@ -64,6 +64,7 @@ def record_tuples() -> list[tuple[Any, ...]]:
                 r.note_key,
                 r.follow_up,
                 r.follow_up_due,
+                r.support_kind,
                 r.deleted_at,
                 r.version,
             )
@@ -176,6 +177,7 @@ def history(world: dict[str, Any], admin_user: User, staff_user: User) -> None:
             "activity_kind": world["kinds"][2020, "話し合いへの参加"],
             "target_region": world["kyonan"],
             "staff": admin_user,
+            "support_kind": "individual",
         },
         {
             "date": date(2020, 8, 1),
@@ -183,6 +185,7 @@ def history(world: dict[str, Any], admin_user: User, staff_user: User) -> None:
             "zone": world["west"],
             "consulter_type": types()["市民社協の事業"],
             "agencies": [("old", "liaison")],
+            "support_kind": "area",
         },
     ]
     for case in cases:

@@ -24,8 +24,10 @@ from tsunagu.records.models import (
     Category,
     ConsulterType,
     Place,
+    SupportKind,
 )
 from tsunagu.records.services import RecordData
+from tsunagu.records.support_kind import AUTO, auto_text
 
 
 class JapaneseDateField(forms.DateField):
@@ -261,6 +263,12 @@ class RecordForm(VersionedForm, SharedFieldsMixin, ConsultationFieldsMixin):
         label="所要時間（分）", required=False, min_value=0, max_value=24 * 60
     )
     initiated = forms.BooleanField(label="社協からの働きかけ", required=False)
+    support_kind = forms.ChoiceField(
+        label="個別・地域の区分",
+        choices=[("", AUTO), *SupportKind.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     field_order = [
         "date",
@@ -275,6 +283,7 @@ class RecordForm(VersionedForm, SharedFieldsMixin, ConsultationFieldsMixin):
         "consent",
         "note",
         "initiated",
+        "support_kind",
         "follow_up",
         "follow_up_due",
         "staff",
@@ -296,6 +305,16 @@ class RecordForm(VersionedForm, SharedFieldsMixin, ConsultationFieldsMixin):
             f"選んだ活動種別は日付の年度（{fiscal_year_label(fiscal_year)}）のものではありません。選び直してください。"
         )
 
+    def support_kind_hints(self, *, has_case: bool) -> dict[str, str]:
+        """What 自動 gives now, and with or without a target (the page switches between
+        the two as the target is chosen or cleared)."""
+        has_target = parse_target(self["target"].value() or "") is not None
+        return {
+            "current": auto_text(has_case=has_case, has_target=has_target),
+            "with_target": auto_text(has_case=has_case, has_target=True),
+            "without_target": auto_text(has_case=has_case, has_target=False),
+        }
+
     def record_data(self) -> RecordData:
         values = self.shared_values()
         consultation, categories, agencies = self.consultation_values()
@@ -306,6 +325,7 @@ class RecordForm(VersionedForm, SharedFieldsMixin, ConsultationFieldsMixin):
             time=data.get("time"),
             duration_minutes=data.get("duration_minutes"),
             initiated=data.get("initiated", False),
+            support_kind=data.get("support_kind") or None,
         )
         return RecordData(values=values, categories=categories, agencies=agencies)
 

@@ -243,6 +243,14 @@ class Place(models.TextChoices):
     OTHER = "other", "その他"
 
 
+class SupportKind(models.TextChoices):
+    """個別支援 (support of a person) or 地域支援 (of an area or group); records/support_kind.py
+    derives it when the record does not say."""
+
+    INDIVIDUAL = "individual", "個別支援"
+    AREA = "area", "地域支援"
+
+
 class AgencyAction(models.TextChoices):
     REFERRAL = "referral", "紹介・つなぎ"
     LIAISON = "liaison", "連携・情報共有"
@@ -388,6 +396,15 @@ class SupportRecord(models.Model):
         Agency, verbose_name="関係機関", through="RecordAgency", blank=True, related_name="records"
     )
     initiated = models.BooleanField("働きかけ（社協から）", default=False)
+    # NULL: derived from the target and the case link (records/support_kind.py). NULL and
+    # not "", so that 自動 has one spelling, held by the record_support_kind constraint.
+    support_kind = models.CharField(  # noqa: DJ001
+        "個別・地域の区分",
+        max_length=10,
+        choices=SupportKind.choices,
+        null=True,
+        blank=True,
+    )
     consent = models.BooleanField("本人の同意あり", default=False)
     note = models.TextField("メモ", blank=True, max_length=NOTE_MAX_LENGTH)
     note_key = models.TextField(editable=False, blank=True)
@@ -472,6 +489,10 @@ class SupportRecord(models.Model):
             models.CheckConstraint(
                 condition=~(Q(target_group__isnull=False) & Q(target_region__isnull=False)),
                 name="record_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(support_kind__isnull=True) | Q(support_kind__in=SupportKind.values),
+                name="record_support_kind",
             ),
         ]
 

@@ -42,6 +42,7 @@ SCALAR_FIELDS = (
     "region",
     "consulter_type",
     "initiated",
+    "support_kind",
     "consent",
     "note",
     "follow_up",

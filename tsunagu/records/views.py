@@ -51,6 +51,7 @@ from tsunagu.records.services import (
     restore_record,
     update_record,
 )
+from tsunagu.records.support_kind import has_case, support_kind_text
 from tsunagu.reports.closures import closed_notice, closed_years, notice_if_closed
 from tsunagu.transfer.exporters import records_download_response
 
@@ -91,6 +92,10 @@ def _form_context(form: RecordForm, **extra: Any) -> dict[str, Any]:
         "agency_actions": AgencyAction.choices,
         "chosen_agencies": form.chosen_agencies(),
         "target_label": form.target_label(),
+        # `record` is a flag, not a record, on the redrawn year choices.
+        "support_kind_hints": form.support_kind_hints(
+            has_case=isinstance(record := extra.get("record"), SupportRecord) and has_case(record)
+        ),
         **extra,
     }
 
@@ -261,6 +266,7 @@ def _initial_from(record: SupportRecord) -> dict[str, Any]:
             f"{link.agency_id}:{link.action}" for link in record.agency_links.all()
         ),
         "initiated": record.initiated,
+        "support_kind": record.support_kind or "",
         "consent": record.consent,
         "note": record.note,
         "follow_up": record.follow_up,
@@ -281,6 +287,7 @@ def record_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "records/record_detail.html",
         {
             "record": record,
+            "support_kind": support_kind_text(record),
             "show_note": show_note,
             # Said only where a writer would otherwise read the note: a viewer reads none.
             "note_hidden": NOTE_HIDDEN if can(user, "record.view_note") and not show_note else "",

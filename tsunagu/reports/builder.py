@@ -32,6 +32,7 @@ from tsunagu.reports.engine import TermCount, build_section, build_trend, carry_
 from tsunagu.reports.models import AGENCY_TABLE, KIND_TABLE, TOTAL_NAME, BaselineFigure
 from tsunagu.reports.period import Cut, Period
 from tsunagu.reports.result import OutreachShare, Report, Section, Style, Trend, TrendRow
+from tsunagu.reports.support_split import build_support_split
 
 TREND_YEARS = 3
 NO_TARGET = "支援先なし"
@@ -192,6 +193,9 @@ def build_report(
         municipality=_municipality(fiscal_year),
         period_label=period.label if period else "",
         comparison_label=comparison,
+        support_split=build_support_split(
+            pair, fiscal_year, compared=previous_year in record_years
+        ),
     )
 
 

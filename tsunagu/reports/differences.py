@@ -3,8 +3,9 @@
 A closed year shows its frozen report; `compare(published, current)` lists each of its
 figures that the records no longer give, so that nothing is silently republished: the
 consultation tables and 関係機関別 (totals, counts, ranks, deltas, notes), 活動内容別 and
-支援先別 (every year column), the outreach share, the report's notes and the
-municipality's figures. A figure is named by its table and its item, as a reader would
+支援先別 (every year column), the outreach share, 個別支援・地域支援 (each kind's two
+counts, this year's and the year before's), the report's notes and the municipality's
+figures. A figure is named by its table and its item, as a reader would
 point at it: 「活動内容別：出向き・参加（令和2年度）」.
 
 tests/reports/test_freeze.py changes every number of a frozen report by one and fails
@@ -22,6 +23,7 @@ from tsunagu.reports.result import (
     OutreachShare,
     Report,
     Section,
+    SupportSplit,
     Trend,
 )
 
@@ -48,8 +50,14 @@ class Difference:
 
 def compare(published: Report, current: Report) -> list[Difference]:
     """Every published figure that the current report does not give, table by table
-    (the published tables' order, then tables that are new)."""
-    return _differences(published_figures(published), published_figures(current))
+    (the published tables' order, then tables that are new).
+
+    A report frozen before 個別支援・地域支援 existed did not publish it: the section the
+    records give now is not a difference."""
+    now = published_figures(current)
+    if published.support_split is None and current.support_split is not None:
+        now.pop(current.support_split.title, None)
+    return _differences(published_figures(published), now)
 
 
 def compare_counts(a: Report, b: Report) -> list[Difference]:
@@ -65,6 +73,8 @@ def published_figures(report: Report) -> Figures:
     for trend in report.trends:
         figures[trend.title] = _trend(trend)
     figures[OUTREACH_TABLE] = _outreach(report.outreach)
+    if report.support_split is not None:
+        figures[report.support_split.title] = _support_split(report.support_split)
     figures[REPORT_TABLE] = {
         **_notes(report.notes),
         **{MUNICIPALITY_LABELS.get(k, k): v for k, v in report.municipality.items()},
@@ -146,4 +156,16 @@ def _outreach(outreach: OutreachShare) -> dict[str, Value]:
         figures[f"うち出向いた先（{label}）"] = at_outreach
         # As the report prints it (rounded half up from the exact ratio).
         figures[f"割合（{label}）"] = share_text(at_outreach, consultations)
+    return figures
+
+
+def _support_split(split: SupportSplit) -> dict[str, Value]:
+    """「個別支援・地域支援：出向き・参加の地域支援（令和2年度）」, and 合計 the same."""
+    figures: dict[str, Value] = {}
+    for row in (*split.rows, split.total):
+        figures[f"{row.label}の個別支援（{split.year_label}）"] = row.individual
+        figures[f"{row.label}の地域支援（{split.year_label}）"] = row.area
+        if split.previous_label:
+            figures[f"{row.label}の個別支援（{split.previous_label}）"] = row.previous_individual
+            figures[f"{row.label}の地域支援（{split.previous_label}）"] = row.previous_area
     return figures

@@ -98,6 +98,41 @@ class OutreachShare:
         )
 
 
+@dataclass(frozen=True)
+class SupportSplitRow:
+    """One activity kind's records as 個別支援 and as 地域支援 (records/support_kind.py)."""
+
+    label: str
+    individual: int
+    area: int
+    # The year compared; None when not compared or the kind was not counted then.
+    previous_individual: int | None = None
+    previous_area: int | None = None
+
+    @property
+    def total(self) -> int:
+        return self.individual + self.area
+
+    @property
+    def previous_total(self) -> int | None:
+        if self.previous_individual is None or self.previous_area is None:
+            return None
+        return self.previous_individual + self.previous_area
+
+
+@dataclass(frozen=True)
+class SupportSplit:
+    """個別支援・地域支援: each activity kind of the year split in two, as coordinators'
+    activity reports print it; each row's total is that kind's 活動内容別 figure."""
+
+    key: str
+    title: str
+    year_label: str
+    previous_label: str | None  # None: the year before has no records to compare with
+    rows: tuple[SupportSplitRow, ...]
+    total: SupportSplitRow  # every record of the year, labelled 合計
+
+
 # The keys of Report.municipality, as the reader sees them.
 MUNICIPALITY_LABELS = {
     "name": "市区町村名",
@@ -122,6 +157,8 @@ class Report:
     outreach: OutreachShare
     notes: tuple[str, ...] = ()  # report-wide notes (e.g. no data the year before)
     municipality: dict[str, str] = field(default_factory=dict)
+    # None in a report frozen before the section existed.
+    support_split: SupportSplit | None = None
     # A report of a period within the year (reports/period.py): its label, such as
     # 令和2年度 上半期（令和2年4月〜9月）, and previous_label is the same period a year
     # earlier; "" for the whole year.

@@ -122,6 +122,7 @@ def export_records(
             record.duration_minutes,
             _flag(record.follow_up),
             record.follow_up_due,
+            record.get_support_kind_display() if record.support_kind else "",
         ]
 
 

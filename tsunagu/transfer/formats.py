@@ -47,11 +47,13 @@ RECORD_CORE_COLUMNS = (
 # Optional columns beyond the twelve: without them an export could not give back
 # identical records (time, duration, follow-up, and the zone of a record without target).
 RECORD_EXTRA_COLUMNS = ("圏域", "時刻", "所要時間", "フォローアップ", "フォローアップ期日")
+# 空欄 (derived: records/support_kind.py), 個別支援 or 地域支援.
+SUPPORT_KIND_COLUMN = "個別・地域の区分"
 # The record's number in tsunagu (its id, as in /records/123/). An export carries it so
 # that importing the same records again is refused instead of doubling them; a row
 # without it is a new record.
 RECORD_ID = "記録ID"
-RECORD_COLUMNS = (RECORD_ID, *RECORD_CORE_COLUMNS, *RECORD_EXTRA_COLUMNS)
+RECORD_COLUMNS = (RECORD_ID, *RECORD_CORE_COLUMNS, *RECORD_EXTRA_COLUMNS, SUPPORT_KIND_COLUMN)
 RECORD_REQUIRED = ("日付", "活動種別", "場所")
 
 # 使用終了 is optional: absent or empty = offered for new records. その他扱い (the list's

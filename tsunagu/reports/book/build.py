@@ -17,7 +17,7 @@ from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.plans.models import Status
 from tsunagu.plans.queries import current_plans, status_summary
 from tsunagu.reports.renderers.tables import TableEntry, table_entries
-from tsunagu.reports.result import OutreachShare, Report, Section, Trend
+from tsunagu.reports.result import OutreachShare, Report, Section, SupportSplit, Trend
 from tsunagu.reports.services import figures_for
 
 __all__ = [
@@ -119,6 +119,8 @@ def _kind(entry: TableEntry) -> str:
         return "section"
     if isinstance(entry.table, Trend):
         return "trend"
+    if isinstance(entry.table, SupportSplit):
+        return "support"
     assert isinstance(entry.table, OutreachShare)
     return "outreach"
 

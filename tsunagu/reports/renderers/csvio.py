@@ -10,7 +10,8 @@ programs read it as is:
     4,近況報告など,4,                (a split category: no delta of its own)
 
 Trends have 項目 and one column per fiscal year (an empty cell where a kind was not counted
-that year, never 0); the outreach share has 年度,相談件数,うち出向いた先,割合. Notes (※…)
+that year, never 0); the outreach share has 年度,相談件数,うち出向いた先,割合; 個別支援・地域支援
+has 活動内容 and 個別支援, 地域支援, 計 per year (renderers/support.py). Notes (※…)
 are left out: a trailing free-text line would be read as a data row. They are in the
 .xlsx, the text and the JSON of the same report.
 """
@@ -23,9 +24,10 @@ from datetime import datetime
 
 from tsunagu.lib.fiscal import TOKYO
 from tsunagu.lib.tabular import Cell, write_csv
+from tsunagu.reports.renderers.support import support_headers, support_rows
 from tsunagu.reports.renderers.tables import Table, find_table, table_entries, table_keys
 from tsunagu.reports.renderers.text import share_text
-from tsunagu.reports.result import OutreachShare, Report, Section, Style, Trend
+from tsunagu.reports.result import OutreachShare, Report, Section, Style, SupportSplit, Trend
 
 __all__ = [
     "csv_filename",
@@ -79,6 +81,9 @@ def render_csv(table: Table, comparison: str = "前年度比") -> bytes:
         headers, rows = _section_table(table, comparison)
     elif isinstance(table, Trend):
         headers, rows = _trend_table(table)
+    elif isinstance(table, SupportSplit):
+        headers = support_headers(table)
+        rows = [list[Cell](values) for values in support_rows(table)]
     else:
         headers, rows = _outreach_table(table)
     return write_csv(headers, rows)

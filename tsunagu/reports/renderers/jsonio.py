@@ -18,6 +18,8 @@ from tsunagu.reports.result import (
     Row,
     Section,
     Style,
+    SupportSplit,
+    SupportSplitRow,
     Trend,
     TrendRow,
 )
@@ -90,8 +92,29 @@ def _outreach(outreach: OutreachShare) -> dict[str, Any]:
     }
 
 
-def report_to_dict(report: Report) -> dict[str, Any]:
+def _split_row(row: SupportSplitRow) -> dict[str, Any]:
     return {
+        "label": row.label,
+        "individual": row.individual,
+        "area": row.area,
+        "previous_individual": row.previous_individual,
+        "previous_area": row.previous_area,
+    }
+
+
+def _support_split(split: SupportSplit) -> dict[str, Any]:
+    return {
+        "key": split.key,
+        "title": split.title,
+        "year_label": split.year_label,
+        "previous_label": split.previous_label,
+        "rows": [_split_row(r) for r in split.rows],
+        "total": _split_row(split.total),
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    data = {
         "format": FORMAT,
         "version": VERSION,
         "fiscal_year": report.fiscal_year,
@@ -110,6 +133,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             else {}
         ),
     }
+    # Absent, not null, from a report frozen before the section existed: it reads back
+    # and is written again as it was frozen.
+    if report.support_split is not None:
+        data["support_split"] = _support_split(report.support_split)
+    return data
 
 
 def render_json(report: Report) -> str:
@@ -206,6 +234,30 @@ def _outreach_from(data: Mapping[str, Any]) -> OutreachShare:
     return outreach
 
 
+def _split_row_from(data: Mapping[str, Any]) -> SupportSplitRow:
+    return SupportSplitRow(
+        label=_str(data["label"]),
+        individual=_int(data["individual"]),
+        area=_int(data["area"]),
+        previous_individual=_opt_int(data["previous_individual"]),
+        previous_area=_opt_int(data["previous_area"]),
+    )
+
+
+def _support_split_from(data: Mapping[str, Any] | None) -> SupportSplit | None:
+    """None for a report frozen before the section existed (no key)."""
+    if data is None:
+        return None
+    return SupportSplit(
+        key=_str(data["key"]),
+        title=_str(data["title"]),
+        year_label=_str(data["year_label"]),
+        previous_label=_typed(data["previous_label"], str, optional=True),
+        rows=_items(data["rows"], _split_row_from),
+        total=_split_row_from(data["total"]),
+    )
+
+
 def _municipality_from(value: object) -> dict[str, str]:
     return {_str(k): _str(v) for k, v in _typed(value, dict).items()}
 
@@ -238,6 +290,7 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
             municipality=_municipality_from(data["municipality"]),
             period_label=_str(data.get("period_label", "")),
             comparison_label=_str(data.get("comparison_label", "前年度比")),
+            support_split=_support_split_from(data.get("support_split")),
         )
     except ReportFormatError as error:
         raise ReportFormatError(f"報告書のデータが壊れています（{error}）。") from error

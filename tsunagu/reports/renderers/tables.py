@@ -4,7 +4,7 @@ names with ?table=<key>."""
 
 from dataclasses import dataclass
 
-from tsunagu.reports.result import OutreachShare, Report, Section, Trend
+from tsunagu.reports.result import OutreachShare, Report, Section, SupportSplit, Trend
 
 __all__ = [
     "OUTREACH_KEY",
@@ -17,7 +17,7 @@ __all__ = [
     "trend_heading",
 ]
 
-Table = Section | Trend | OutreachShare
+Table = Section | Trend | OutreachShare | SupportSplit
 
 OUTREACH_KEY = "outreach"
 OUTREACH_TITLE = "出向いた先で受けた相談の割合"
@@ -32,11 +32,15 @@ class TableEntry:
 
 def table_entries(report: Report) -> list[TableEntry]:
     """Consulter types in configured order, 関係機関別, the trends, the outreach share
-    (left out when the report covers no year at all)."""
+    (left out when the report covers no year at all), 個別支援・地域支援 (not in a report
+    frozen before it existed)."""
     entries = [TableEntry(s.key, s.title, s) for s in (*report.sections, report.agency_table)]
     entries += [TableEntry(t.key, t.title, t) for t in report.trends]
     if report.outreach.years:
         entries.append(TableEntry(OUTREACH_KEY, OUTREACH_TITLE, report.outreach))
+    if report.support_split is not None:
+        split = report.support_split
+        entries.append(TableEntry(split.key, split.title, split))
     return entries
 
 

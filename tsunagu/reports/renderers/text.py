@@ -9,9 +9,19 @@ into the annual report document.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from tsunagu.reports.result import Delta, OutreachShare, Report, Row, Section, Style, Trend
+from tsunagu.reports.result import (
+    Delta,
+    OutreachShare,
+    Report,
+    Row,
+    Section,
+    Style,
+    SupportSplit,
+    SupportSplitRow,
+    Trend,
+)
 
-__all__ = ["count_text", "render_text", "share_text"]
+__all__ = ["count_text", "render_text", "share_text", "support_lines"]
 
 MISSING = "—"
 
@@ -72,6 +82,24 @@ def _period_heading(report: Report) -> list[str]:
     ]
 
 
+def _support_line(split: SupportSplit, row: SupportSplitRow) -> str:
+    line = f"・{row.label} 個別支援 {row.individual}件／地域支援 {row.area}件／計 {row.total}件"
+    if split.previous_label:
+        line += (
+            f"（{split.previous_label} 個別支援 {count_text(row.previous_individual)}"
+            f"／地域支援 {count_text(row.previous_area)}／計 {count_text(row.previous_total)}）"
+        )
+    return line
+
+
+def support_lines(split: SupportSplit) -> list[str]:
+    """■ 個別支援・地域支援（令和2年度）, then a line per activity kind and 合計:
+    ・出向き・参加 個別支援 12件／地域支援 120件／計 132件（令和元年度 個別支援 10件／地域支援 100件／計 110件）
+    (the year before only when the report compares with it; — for a kind not counted then)"""
+    lines = [f"■ {split.title}（{split.year_label}）"]
+    return lines + [_support_line(split, row) for row in (*split.rows, split.total)]
+
+
 def render_text(report: Report) -> str:
     """Report-wide notes, each section, the agency table, the trends and the outreach
     share, separated by blank lines."""
@@ -81,4 +109,6 @@ def render_text(report: Report) -> str:
     blocks += [trend_lines(t) for t in report.trends]
     if report.outreach.years:
         blocks.append(outreach_lines(report.outreach))
+    if report.support_split is not None:
+        blocks.append(support_lines(report.support_split))
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tsunagu.reports.renderers.support import support_headers, support_rows
 from tsunagu.reports.renderers.svg import SERIES_COLORS as SVG_COLORS
 from tsunagu.reports.renderers.tables import (
     OUTREACH_TITLE,
@@ -45,6 +46,7 @@ from tsunagu.reports.result import (
     Report,
     Section,
     Style,
+    SupportSplit,
     Trend,
 )
 
@@ -401,6 +403,18 @@ def _outreach_sheet(ws: Worksheet, outreach: OutreachShare) -> None:
     ws.add_chart(chart, f"A{end + 2}")
 
 
+def _support_sheet(ws: Worksheet, split: SupportSplit) -> None:
+    _heading(ws, f"{split.title}（{split.year_label}）")
+    headers = support_headers(split)
+    rows: list[list[CellValue]] = [list(values) for values in support_rows(split)]
+    formats = [None, *([COUNT_FORMAT] * (len(headers) - 1))]
+    _table(ws, headers, rows, formats, ["left", *(["right"] * (len(headers) - 1))])
+    _size_columns(ws, [24, *([13] * (len(headers) - 1))])
+    # The 合計 row in bold, as the totals of the other tables.
+    for column in range(1, len(headers) + 1):
+        ws.cell(row=_HEADER_ROW + len(rows), column=column).font = _BOLD
+
+
 def _overview_sheet(
     ws: Worksheet, report: Report, sheets: Sequence[tuple[str, TableEntry]]
 ) -> None:
@@ -472,6 +486,8 @@ def add_table_sheets(
             _section_sheet(ws, entry.table, report.comparison_label)
         elif isinstance(entry.table, Trend):
             _trend_sheet(ws, entry.table)
+        elif isinstance(entry.table, SupportSplit):
+            _support_sheet(ws, entry.table)
         else:
             _outreach_sheet(ws, entry.table)
         print_setup(ws, footer, f"1:{_HEADER_ROW}")

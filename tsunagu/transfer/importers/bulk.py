@@ -38,6 +38,7 @@ ROW_FIELDS = (
     "note_key",
     "follow_up",
     "follow_up_due",
+    "support_kind",
 )
 
 
@@ -112,6 +113,7 @@ class RecordInserter:
                 normalize(r.note) if r.note else "",
                 r.follow_up,
                 adapt_date(r.follow_up_due),
+                r.support_kind,
                 *self.constants,
             )
             for r in chunk

@@ -23,8 +23,10 @@ from tsunagu.records.models import (
     ConsulterType,
     Place,
     ReportStyle,
+    SupportKind,
 )
-from tsunagu.transfer.formats import RECORD_ID
+from tsunagu.records.support_kind import AUTO
+from tsunagu.transfer.formats import RECORD_ID, SUPPORT_KIND_COLUMN
 from tsunagu.transfer.importers.base import RowReader
 from tsunagu.transfer.values import Errors, StaffLookup, ValueProblem, split_names
 
@@ -84,6 +86,7 @@ class ResolvedRecord:
     duration_minutes: int | None
     follow_up: bool
     follow_up_due: date | None
+    support_kind: str | None = None  # None: derived (records/support_kind.py)
 
 
 class Lookups:
@@ -102,6 +105,7 @@ class Lookups:
             if consultation:
                 self.consultation_kinds.add(pk)
         self.years_with_kinds = {fy for years in self.kind_years.values() for fy in years}
+        self.support_kinds = {normalize(str(k.label)): k.value for k in SupportKind}
         self.places = {normalize(str(p.label)): p.value for p in Place} | {
             p.value: p.value for p in Place
         }
@@ -175,6 +179,7 @@ class RecordResolver:
         duration = cells.count("所要時間")
         follow_up = cells.flag("フォローアップ", empty=False) or False
         follow_up_due = self._follow_up_due(cells, follow_up)
+        support_kind = self._support_kind(cells)
         if cells.failed or record_date is None or kind_id is None or place is None:
             return None
         return ResolvedRecord(
@@ -197,6 +202,7 @@ class RecordResolver:
             duration_minutes=duration,
             follow_up=follow_up,
             follow_up_due=follow_up_due,
+            support_kind=support_kind,
         )
 
     def _record_id(self, cells: RowReader) -> int | None:
@@ -344,6 +350,19 @@ class RecordResolver:
             f"「{cell_text(value)}」は時刻として読み取れません。10:30 のように書いてください。",
         )
         return None
+
+    def _support_kind(self, cells: RowReader) -> str | None:
+        text = cells.text(SUPPORT_KIND_COLUMN)
+        if not text or self.norm(text) == AUTO:
+            return None
+        kind = self.lookups.support_kinds.get(self.norm(text))
+        if kind is None:
+            cells.problem(
+                SUPPORT_KIND_COLUMN,
+                f"個別・地域の区分「{text}」は使えません。"
+                "空欄（自動）、個別支援、地域支援 のどれかを書いてください。",
+            )
+        return kind
 
     def _follow_up_due(self, cells: RowReader, follow_up: bool) -> date | None:
         value = cells.raw("フォローアップ期日")

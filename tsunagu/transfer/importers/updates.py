@@ -34,6 +34,7 @@ def _unchanged(record: SupportRecord, row: ResolvedRecord) -> bool:
         record.note,
         record.follow_up,
         record.follow_up_due,
+        record.support_kind,
     )
     given = (
         row.record_date,
@@ -52,6 +53,7 @@ def _unchanged(record: SupportRecord, row: ResolvedRecord) -> bool:
         row.note,
         row.follow_up,
         row.follow_up_due,
+        row.support_kind,
     )
     return (
         stored == given
@@ -120,6 +122,7 @@ class RecordUpdater:
                 "note": row.note,
                 "follow_up": row.follow_up,
                 "follow_up_due": row.follow_up_due,
+                "support_kind": row.support_kind,
             }
             data = RecordData(
                 values=values,

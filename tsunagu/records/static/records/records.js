@@ -179,6 +179,19 @@
     sync();
   }
 
+  // --- what 自動 gives for 個別・地域の区分 (both texts come from the server) ---------
+  function initSupportKind(form) {
+    var target = form.querySelector("input[name$=target]");
+    var box = form.querySelector("[data-support-kind]");
+    if (!target || !box) { return; }
+    var text = box.querySelector("[data-support-kind-auto]");
+    function sync() {
+      text.textContent = target.value ? box.dataset.withTarget : box.dataset.withoutTarget;
+    }
+    target.addEventListener("change", sync);
+    sync();  // a target restored by the browser (Back) is not the one the page was drawn with
+  }
+
   // --- formset rows --------------------------------------------------------------
   function initFormset(form) {
     var add = form.querySelector("[data-formset-add]");
@@ -223,6 +236,7 @@
       if (rows.length) { rows.forEach(initRow); } else { initConsultation(form); }
       form.querySelectorAll("[data-combobox]").forEach(initCombobox);
       initArea(form);
+      initSupportKind(form);
       initFormset(form);
       form.addEventListener("submit", function () {
         // Categories of a consulter type not chosen are not sent.
