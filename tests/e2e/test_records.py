@@ -11,6 +11,7 @@ from tsunagu.accounts.models import Role
 from tsunagu.core.dates import show_date
 from tsunagu.directory.models import ActivityGroup, Agency, AgencyGroup, GroupKind, Region, Zone
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
+from tsunagu.records.codes import settle_codes
 from tsunagu.records.defaults import ensure_consulter_types
 from tsunagu.records.models import (
     ActivityKind,
@@ -51,6 +52,7 @@ def setting(transactional_db):  # type: ignore[no-untyped-def]
             Category.objects.create(
                 fiscal_year=fy, consulter_type=types[type_name], name=name, order=i
             )
+    settle_codes(fy)  # as the list editor does: the outing screen finds 出向き・参加 by its code
     return {"staff": staff, "other": other, "group": group, "kinds": kinds, "types": types}
 
 
@@ -171,6 +173,7 @@ def _last_years_lists(setting) -> int:  # type: ignore[no-untyped-def]
             name=category.name,
             order=category.order,
         )
+    settle_codes(last)
     return last
 
 

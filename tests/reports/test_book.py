@@ -38,6 +38,7 @@ SHEETS = [
     "活動内容別",
     "支援先別",
     "出向いた先で受けた相談の割合",
+    "個別支援・地域支援",
     "地域社協の計画の進捗",
     "地域社協への助成金",
     "募金実績の推移",
@@ -53,6 +54,7 @@ HEADINGS = [
     "■ 活動内容別",
     "■ 支援先別",
     "■ 出向いた先で受けた相談の割合",
+    "■ 個別支援・地域支援（令和2年度）",
     "■ 地域社協の計画の進捗（令和2年度）",
     "■ 令和2年度 地域社協への助成金",
     "■ 募金実績の推移（平成28年度〜令和2年度）",
@@ -138,7 +140,7 @@ def test_every_trend_sheet_has_one_native_chart(workbook: Workbook) -> None:
     methods = labels[3 : labels.index("合計")]
     assert "戸別募金" in methods
     assert len(fundraising[0].series) == len(methods)
-    for name in [*SHEETS[:8], "地域社協の計画の進捗", "地域社協への助成金"]:
+    for name in [*SHEETS[:8], "個別支援・地域支援", "地域社協の計画の進捗", "地域社協への助成金"]:
         assert workbook[name]._charts == [], name
 
 
@@ -264,7 +266,7 @@ def test_the_pdf_has_a_page_per_table_with_its_heading_and_number(
     pages = _page_texts(pdf)
     _check_pages(pages)
     # The footer: the book's title and the page number, on every page but the cover.
-    assert "/ 14" not in pages[0]
+    assert f"/ {PAGES}" not in pages[0]
     for number, page in enumerate(pages[1:], start=2):
         assert f"{number} / {PAGES}" in page
         assert "令和2年度 事業報告の資料" in page
@@ -340,7 +342,7 @@ def test_opens_in_libreoffice_page_by_page(demo_book, tmp_path: Path) -> None:  
     assert pdf.exists(), result.stderr.decode(errors="replace")
     pages = _page_texts(pdf)
     _check_pages(pages)
-    assert "1 / 14" in pages[0]  # LibreOffice numbers the workbook's pages through
+    assert f"1 / {PAGES}" in pages[0]  # LibreOffice numbers the workbook's pages through
     assert len(_look_at(pdf, tmp_path / "png")) == PAGES
 
 
