@@ -303,3 +303,63 @@ def test_the_token_screen_issues_once_and_revokes(admin_client, staff_user) -> N
 
 def client_refused(token: ApiToken) -> bool:
     return Client().get("/api/v1/records", **bearer("tsg_" + token.key + "_x")).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_record_chooses_area_support_and_goes_back_to_automatic(
+    world: World, apis: dict[str, Api]
+) -> None:
+    created = apis["other"].send("post", "/records", consultation(world, support_kind="area"))
+    assert created.status_code == 201, created.content.decode()
+    body = created.json()
+    assert (body["support_kind"], body["support_kind_effective"]) == ("area", "area")
+    record = SupportRecord.objects.get(pk=body["id"])
+    assert record.support_kind == "area"
+    # No target and no case: 自動 counts it as 個別支援.
+    path = f"/records/{record.pk}"
+    back = apis["other"].send(
+        "put", path, consultation(world, support_kind=None), HTTP_IF_MATCH=created["ETag"]
+    )
+    assert back.status_code == 200, back.content.decode()
+    assert (back.json()["support_kind"], back.json()["support_kind_effective"]) == (
+        None,
+        "individual",
+    )
+    record.refresh_from_db()
+    assert record.support_kind is None and record.version == 2
+    updated = AuditEntry.objects.get(action="records.record.updated", target_id=str(record.pk))
+    assert "support_kind" in str(updated.changes)
+    listed = apis["other"].get("/records?ordering=-id&limit=1").json()["items"][0]
+    assert listed["id"] == record.pk and listed["support_kind"] is None
+
+
+@pytest.mark.django_db
+def test_an_unknown_support_kind_is_explained_and_nothing_is_saved(
+    world: World, apis: dict[str, Api]
+) -> None:
+    before = SupportRecord.objects.count()
+    body = is_problem(
+        apis["other"].send("post", "/records", consultation(world, support_kind="both")), 422
+    )
+    assert "「support_kind」は決められた値" in body["detail"]
+    assert "individual" in body["detail"] and "area" in body["detail"]
+    assert SupportRecord.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_lists_of_the_year_show_codes_and_the_catch_all_category(
+    world: World, apis: dict[str, Api]
+) -> None:
+    ctype = world["consulter_type"]
+    ctype.code = "individual-consulter"
+    ctype.save(update_fields=["code"])
+    other = Category.objects.get(name="その他", consulter_type=ctype, fiscal_year=world.fiscal_year)
+    other.catch_all, other.code = True, "other"
+    other.save(update_fields=["catch_all", "code"])
+    body = apis["viewer"].get(f"/categories/{world.fiscal_year}").json()
+    listed = next(c for c in body["categories"] if c["id"] == other.pk)
+    assert (listed["catch_all"], listed["code"]) == (True, "other")
+    assert not any(c["catch_all"] for c in body["categories"] if c["id"] != other.pk)
+    assert next(t for t in body["consulter_types"] if t["id"] == ctype.pk)["code"] == (
+        "individual-consulter"
+    )

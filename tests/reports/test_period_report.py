@@ -294,3 +294,15 @@ def test_the_trends_of_a_period_say_which_dates_each_year_counts(two_years: Any)
     assert note(Period(date(2020, 5, 3), date(2020, 8, 20))) == (
         "各年度とも同じ期間（5月3日〜8月20日）の件数です。"
     )
+
+
+def test_the_filters_label_the_zone_and_region_without_a_half_width_colon(
+    two_years: Any, viewer_client: Client
+) -> None:
+    for path in ("/reports/", "/reports/monthly/", "/reports/compare/"):
+        html = viewer_client.get(path, {"fy": "2020"}).content.decode()
+        assert ":</label>" not in html, path
+    for path in ("/reports/", "/reports/monthly/"):
+        html = viewer_client.get(path, {"fy": "2020"}).content.decode()
+        assert '<label for="id_zone">圏域</label>' in html
+        assert '<label for="id_region">地域社協</label>' in html

@@ -26,6 +26,7 @@ from tsunagu.records.models import ActivityKind, Place, SupportRecord
 from tsunagu.records.services import RecordData, create_record
 from tsunagu.reports.builder import build_report
 from tsunagu.reports.models import YearClosure
+from tsunagu.reports.period import Period
 from tsunagu.reports.renderers.csvio import render_csv
 from tsunagu.reports.renderers.jsonio import report_from_dict, report_to_dict
 from tsunagu.reports.renderers.tables import find_table
@@ -67,6 +68,27 @@ def split_year(two_years, city, staff_user) -> None:  # type: ignore[no-untyped-
 
 def test_the_text_report_ends_with_the_split(split_year) -> None:  # type: ignore[no-untyped-def]
     assert render_text(build_report(2020)).endswith("\n\n" + EXPECTED_TEXT)
+
+
+def test_a_periods_split_names_the_period_and_the_same_period_a_year_earlier(
+    split_year, viewer_client: Client
+) -> None:  # type: ignore[no-untyped-def]
+    # The first quarter leaves out the outing of 1 July (個別支援) of the whole year.
+    report = build_report(2020, period=Period.quarter(2020, 1))
+    earlier = "令和元年度 第1四半期（平成31年4月〜令和元年6月）"
+    assert render_text(report).endswith(
+        "\n\n■ 個別支援・地域支援（令和2年度 第1四半期（令和2年4月〜6月））\n"
+        f"・出向き・参加 個別支援 1件／地域支援 1件／計 2件（{earlier} 個別支援 0件／地域支援 1件／計 1件）\n"
+        f"・相談対応 個別支援 1件／地域支援 5件／計 6件（{earlier} 個別支援 0件／地域支援 8件／計 8件）\n"
+        f"・合計 個別支援 2件／地域支援 6件／計 8件（{earlier} 個別支援 0件／地域支援 9件／計 9件）\n"
+    )
+    page = viewer_client.get(
+        "/reports/", {"cut": "range", "start": "2020-04-01", "end": "2020-06-30"}
+    )
+    html = page.content.decode()
+    assert "■ 個別支援・地域支援（令和2年度 第1四半期（令和2年4月〜6月））" in html
+    assert f'<th scope="colgroup" colspan="3">{earlier}</th>' in html
+    assert "（令和元年度）" not in html
 
 
 def test_a_year_without_the_year_before_shows_one_year(split_year) -> None:  # type: ignore[no-untyped-def]

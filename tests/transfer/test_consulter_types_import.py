@@ -244,6 +244,8 @@ def test_the_import_screen_offers_the_kind_and_says_what_stays(admin_client) -> 
         in page
     )
     assert "ファイルにない区分は、そのまま残ります" in page
+    assert "（集計の形は「合計のみ」「順位」「一覧」のどれか。" in page
+    assert "（活動種別は相談者区分を「活動種別」に）" in page
     upload = io.BytesIO(types_file(["関係機関", "関係機関との相談", "一覧", 5]))
     upload.name = "相談者区分.csv"
     response = admin_client.post("/transfer/", {"kind": KIND, "file": upload}, follow=True)

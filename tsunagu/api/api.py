@@ -34,6 +34,7 @@ from tsunagu.records.models import ActivityKind, Category, ConsulterType, Suppor
 from tsunagu.records.queries import parse_filter
 from tsunagu.records.rules import NOTE_HIDDEN
 from tsunagu.records.services import EditConflict, create_record, log_note_read, update_record
+from tsunagu.records.support_kind import support_kind_of
 from tsunagu.reports.builder import Scope
 from tsunagu.reports.renderers.jsonio import report_to_dict
 from tsunagu.reports.services import figures_for
@@ -186,6 +187,7 @@ def _term(term: Any) -> dict[str, Any]:
     return {
         "id": term.pk,
         "name": term.name,
+        "code": term.code,
         "order": term.order,
         "retired": term.retired,
         "predecessors": sorted(p.pk for p in term.predecessors.all()),
@@ -210,11 +212,20 @@ def year_lists(request: HttpRequest, fiscal_year: int = YEAR) -> Any:
         "fiscal_year": fiscal_year,
         "fiscal_year_label": fiscal_year_label(fiscal_year),
         "consulter_types": [
-            {"id": t.pk, "name": t.name, "has_categories": t.has_categories, "active": t.active}
+            {
+                "id": t.pk,
+                "name": t.name,
+                "code": t.code,
+                "has_categories": t.has_categories,
+                "active": t.active,
+            }
             for t in ConsulterType.objects.all()
         ],
         "activity_kinds": [_term(k) for k in kinds],
-        "categories": [{**_term(c), "consulter_type": c.consulter_type_id} for c in categories],
+        "categories": [
+            {**_term(c), "consulter_type": c.consulter_type_id, "catch_all": c.catch_all}
+            for c in categories
+        ],
     }
 
 
@@ -259,6 +270,7 @@ def _summary(record: SupportRecord) -> dict[str, Any]:
             {"agency": link.agency_id, "action": link.action} for link in record.agency_links.all()
         ],
         "initiated": record.initiated,
+        "support_kind": record.support_kind,
         "follow_up": record.follow_up,
         "follow_up_due": record.follow_up_due,
     }
@@ -279,6 +291,7 @@ def _detail(request: HttpRequest, record: SupportRecord) -> dict[str, Any]:
         "time": record.time,
         "duration_minutes": record.duration_minutes,
         "consent": record.consent,
+        "support_kind_effective": support_kind_of(record).value,
         "note": record.note if readable else None,
         "note_hidden": hidden,
         "created_at": record.created_at,
@@ -367,6 +380,8 @@ def _form_data(payload: s.RecordIn) -> QueryDict:
     for name in ("initiated", "consent", "follow_up"):
         if getattr(payload, name):
             data[name] = "on"
+    if payload.support_kind is not None:
+        data["support_kind"] = payload.support_kind
     data["note"] = payload.note
     data.setlist("categories", [str(pk) for pk in payload.categories])
     data["agencies"] = ",".join(f"{a.agency}:{a.action}" for a in payload.agencies)

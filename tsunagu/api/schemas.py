@@ -11,6 +11,7 @@ from tsunagu.records.models import NOTE_MAX_LENGTH
 PlaceCode = Literal["outreach", "office", "phone", "email", "visit"]
 ActionCode = Literal["liaison", "referral"]
 StatusCode = Literal["referred", "accepted", "in_progress", "done", "failed"]
+SupportKindCode = Literal["individual", "area"]
 Id = Field(ge=1, le=2**31 - 1)
 
 
@@ -45,6 +46,7 @@ class EntityOut(Schema):
 class TermOut(Schema):
     id: int
     name: str
+    code: str = Field(description="機能が見つける安定した符号（読み取り専用。ない分類は空文字）")
     order: int
     retired: bool
     predecessors: list[int]
@@ -53,11 +55,13 @@ class TermOut(Schema):
 
 class CategoryOut(TermOut):
     consulter_type: int
+    catch_all: bool = Field(description="「その他扱い」の分類（読み取り専用）")
 
 
 class ConsulterTypeOut(Schema):
     id: int
     name: str
+    code: str = Field(description="機能が見つける安定した符号（読み取り専用。ない区分は空文字）")
     has_categories: bool
     active: bool
 
@@ -93,6 +97,10 @@ class RecordIn(Strict):
     categories: list[int] = Field(default_factory=list, max_length=50)
     agencies: list[AgencyLinkIn] = Field(default_factory=list, max_length=50)
     initiated: bool = False
+    support_kind: SupportKindCode | None = Field(
+        default=None,
+        description="個別支援（individual）か地域支援（area）か。null は自動（支援先と個別支援のつながりから）",
+    )
     consent: bool = False
     note: str = Field(default="", max_length=NOTE_MAX_LENGTH)
     follow_up: bool = False
@@ -117,6 +125,9 @@ class RecordSummaryOut(Schema):
     categories: list[int]
     agencies: list[AgencyLinkOut]
     initiated: bool
+    support_kind: SupportKindCode | None = Field(
+        description="記録で指定した区分。null は自動（support_kind_effective が結果）"
+    )
     follow_up: bool
     follow_up_due: dt.date | None
 
@@ -125,6 +136,9 @@ class RecordOut(RecordSummaryOut):
     time: dt.time | None
     duration_minutes: int | None
     consent: bool
+    support_kind_effective: SupportKindCode = Field(
+        description="報告で数える区分：指定があればそれ、なければ自動で決まったもの"
+    )
     note: str | None = Field(description="メモ。読めない記録では null（note_hidden が理由）")
     note_hidden: str | None
     created_at: dt.datetime

@@ -194,7 +194,11 @@ def build_report(
         period_label=period.label if period else "",
         comparison_label=comparison,
         support_split=build_support_split(
-            pair, fiscal_year, compared=previous_year in record_years
+            pair,
+            fiscal_year,
+            compared=previous_year in record_years,
+            label=label,
+            previous_label=previous_label,
         ),
     )
 

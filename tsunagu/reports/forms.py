@@ -16,10 +16,17 @@ from tsunagu.reports.period import (
 )
 
 
-class ReportQueryForm(forms.Form):
-    """Which report: a fiscal year (2020, 令和2年度, R2) and optionally a zone or region."""
+class _NoLabelSuffix(forms.Form):
+    """Labels without Django's half-width colon: the filters put each label above its
+    field. (A class attribute would not do: Form.__init__ sets label_suffix itself.)"""
 
-    label_suffix = ""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ReportQueryForm(_NoLabelSuffix):
+    """Which report: a fiscal year (2020, 令和2年度, R2) and optionally a zone or region."""
 
     fy = FiscalYearField(label="年度", required=False)
     zone = forms.ModelChoiceField(
@@ -47,9 +54,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class CompareForm(forms.Form):
-    label_suffix = ""
-
+class CompareForm(_NoLabelSuffix):
     a = FiscalYearField(label="比べる年度")
     b = FiscalYearField(label="基準の年度")
 

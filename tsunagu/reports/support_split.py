@@ -31,10 +31,17 @@ def count_by_support_kind(records: RecordQuerySet) -> Counts:
 
 
 def build_support_split(
-    records: RecordQuerySet, fiscal_year: int, *, compared: bool
+    records: RecordQuerySet,
+    fiscal_year: int,
+    *,
+    compared: bool,
+    label: str | None = None,
+    previous_label: str | None = None,
 ) -> SupportSplit:
-    """`records`: the scope's records of `fiscal_year` and the year before; `compared`:
-    whether the year before has records (else its columns are left out)."""
+    """`records`: the scope's records of `fiscal_year` and the year before (of a period's
+    dates, for a period's report); `compared`: whether the year before has records (else
+    its columns are left out). `label` and `previous_label` name what is counted, the
+    two years unless the report is of a period."""
     previous_year = fiscal_year - 1
     counts = count_by_support_kind(records)
     kinds = list(
@@ -82,8 +89,8 @@ def build_support_split(
     return SupportSplit(
         key=KEY,
         title=TITLE,
-        year_label=fiscal_year_label(fiscal_year),
-        previous_label=fiscal_year_label(previous_year) if compared else None,
+        year_label=label or fiscal_year_label(fiscal_year),
+        previous_label=(previous_label or fiscal_year_label(previous_year)) if compared else None,
         rows=rows,
         total=total,
     )

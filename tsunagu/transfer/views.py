@@ -102,7 +102,7 @@ def _format_help(kinds: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
                     (
                         "",
                         "、".join(CATEGORY_COLUMNS)
-                        + f"（活動種別は 相談者区分 を「{ACTIVITY_KIND_TYPE}」に）",
+                        + f"（活動種別は相談者区分を「{ACTIVITY_KIND_TYPE}」に）",
                     )
                 ],
             )
@@ -115,9 +115,9 @@ def _format_help(kinds: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
                     (
                         "",
                         "、".join(CONSULTER_TYPE_COLUMNS)
-                        + "（集計の形は "
-                        + "・".join(CONSULTER_TYPE_SHAPES)
-                        + " のどれか。名称で照合し、同じ名称の区分は変更、新しい名称は追加します。"
+                        + "（集計の形は"
+                        + "".join(f"「{shape}」" for shape in CONSULTER_TYPE_SHAPES)
+                        + "のどれか。名称で照合し、同じ名称の区分は変更、新しい名称は追加します。"
                         "ファイルにない区分は、そのまま残ります）",
                     )
                 ],
