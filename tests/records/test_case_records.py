@@ -13,6 +13,7 @@ from django.test import Client
 
 from tests.access_world import CASE_NOTE_WORD, World, build_world
 from tsunagu.cases.timeline import build_timeline
+from tsunagu.lib.tabular import read_table
 from tsunagu.records.models import SupportRecord
 from tsunagu.records.services import delete_record, update_record
 from tsunagu.transfer.exporters import export_file
@@ -83,8 +84,11 @@ def test_their_exports_keep_the_row_but_leave_the_note_out(world: World, fmt: st
     assert CASE_NOTE_WORD not in text and "ほかの職員の相談メモ" in text
     assert CASE_NOTE_WORD in system.decode("utf-8-sig")
     assert text.count("\r\n") == system.decode("utf-8-sig").count("\r\n")  # same rows
+    downloaded = response.getvalue()
     if fmt == "csv":
-        assert CASE_NOTE_WORD not in response.content.decode("utf-8-sig")
+        assert CASE_NOTE_WORD not in downloaded.decode("utf-8-sig")
+    notes = [row.text("メモ") for row in read_table(downloaded, f"x.{fmt}")]
+    assert CASE_NOTE_WORD not in "".join(notes) and "ほかの職員の相談メモ" in "".join(notes)
     web, _ = export_file("records", "csv", for_user=world.users["assigned"])
     assert CASE_NOTE_WORD in web.decode("utf-8-sig")
 

@@ -264,7 +264,7 @@ def test_the_export_screen_downloads_the_types(admin_client) -> None:  # type: i
     response = admin_client.get("/transfer/export/", {"kind": KIND, "format": "csv", "fy": "2020"})
     # No year in the name: the types are not yearly.
     assert response["Content-Disposition"].endswith(quote("相談者区分.csv"))
-    assert response.content.decode("utf-8-sig").splitlines()[1].startswith('"市民社協の事業"')
+    assert response.getvalue().decode("utf-8-sig").splitlines()[1].startswith('"市民社協の事業"')
 
 
 def test_the_documented_example_is_a_fresh_databases_types(db: None) -> None:

@@ -94,7 +94,7 @@ def test_staff_export_records_and_it_is_logged(
     assert (
         "filename*=utf-8''%E6%94%AF%E6%8F%B4%E8%A8%98%E9%8C%B2_" in response["Content-Disposition"]
     )
-    (row,) = read_table(response.content, f"x.{fmt}")
+    (row,) = read_table(response.getvalue(), f"x.{fmt}")
     assert row.values["メモ"] == "個人のこと"
     entry = AuditEntry.objects.get(action="transfer.exported")
     assert entry.actor == staff_user and entry.changes["rows"] == 1
@@ -109,7 +109,7 @@ def test_the_export_form_explains_bad_input(staff_client: Any, world: dict[str, 
 
 def test_directory_export_per_entity_as_csv(staff_client: Any, world: dict[str, Any]) -> None:
     response = staff_client.get("/transfer/export/?kind=directory&format=csv&entity=groups")
-    (row,) = read_table(response.content, "x.csv")
+    (row,) = read_table(response.getvalue(), "x.csv")
     assert row.values["名称"] == "サロンひだまり" and row.values["地域社協"] == "本町地域社協"
 
 
@@ -121,7 +121,7 @@ def test_the_records_list_helper_answers_a_download(world: dict[str, Any], staff
         SupportRecord.objects.with_related(), "csv", "支援記録", by=staff_user
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(read_table(response.content, "x.csv"))
+    rows = list(read_table(response.getvalue(), "x.csv"))
     assert [r.values["日付"] for r in rows] == ["2020-05-01", "2020-06-01"]
     assert AuditEntry.objects.filter(action="transfer.exported", actor=staff_user).exists()
 

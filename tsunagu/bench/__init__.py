@@ -8,4 +8,5 @@ BENCHMARKS = {
     "suggest": "tsunagu.bench.suggest",
     "backup": "tsunagu.bench.backup",
     "writes": "tsunagu.bench.writes",
+    "export": "tsunagu.bench.export",
 }

@@ -25,14 +25,16 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.module_loading import autodiscover_modules
 
 from tsunagu.accounts.models import Role, User
 
 Test = Callable[[Any, Any], bool]
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+# HttpResponseBase: a download may be streamed (StreamingHttpResponse, FileResponse).
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 M = TypeVar("M", bound=models.Model)
 
 
@@ -166,7 +168,7 @@ def rule(name: str, *, post: str | None = None) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             declared = post if post is not None and request.method == "POST" else name
             if "{" in declared:  # a rule named by the URL, as grant.{step}
                 declared = declared.format(**kwargs)

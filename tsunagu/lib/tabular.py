@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any
 
 from tsunagu.lib.textnorm import normalize_newlines
 
@@ -43,7 +43,9 @@ __all__ = [
     "Table",
     "TableError",
     "cell_text",
+    "csv_chunks",
     "read_table",
+    "save_xlsx",
     "sheet_names",
     "table_format",
     "write_csv",
@@ -675,15 +677,29 @@ def _csv_text(value: Cell) -> str:
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """CSV for Excel: UTF-8 with a BOM, CRLF, every field quoted."""
-    buffer = io.BytesIO()
-    buffer.write(BOM)
-    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
-    writer = csv.writer(stream, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    return b"".join(csv_chunks(headers, rows))
+
+
+_CSV_CHUNK_ROWS = 1000
+
+
+def csv_chunks(headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[bytes]:
+    """The bytes of `write_csv`, in pieces of about a thousand rows, for a response or a
+    file that is written while the rows are still being read."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow([_csv_text(h) for h in headers])
+    yield BOM
+    written = 0
     for row in rows:
         writer.writerow([_csv_text(v) for v in row])
-    stream.flush()
-    return buffer.getvalue()
+        written += 1
+        if written == _CSV_CHUNK_ROWS:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            written = 0
+    yield buffer.getvalue().encode("utf-8")
 
 
 class SizedRows:
@@ -788,11 +804,18 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell
 
     Give rows a len() (a list, or `SizedRows`) when it is known: the file then states its
     used range and opens quickly in any reader."""
+    buffer = io.BytesIO()
+    save_xlsx(buffer, sheets)
+    return buffer.getvalue()
+
+
+def save_xlsx(
+    target: IO[bytes], sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]
+) -> None:
+    """The workbook of `write_xlsx`, written to a (temporary) file instead of memory."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     for title, headers, rows in sheets:
         _write_sheet(workbook, title, headers, rows)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)

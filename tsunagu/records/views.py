@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -311,7 +312,7 @@ def record_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @rule("record.view")
-def record_list(request: AuthenticatedRequest) -> HttpResponse:
+def record_list(request: AuthenticatedRequest) -> HttpResponseBase:
     user: User = request.user
     if not request.GET and (remembered := request.session.get(FILTER_KEY)):
         params = QueryDict(mutable=True)
@@ -389,7 +390,7 @@ def _undoable(user: User, pk: int | None) -> SupportRecord | None:
 
 def _download(
     request: AuthenticatedRequest, records: Any, fmt: str, fiscal_year: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     if not can(request.user, "record.export"):
         raise PermissionDenied(refusal("record.export"))
     return records_download_response(

@@ -5,19 +5,22 @@ same staff accounts) and gives the same records: the columns are the import form
 docs/import-formats.md.
 """
 
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import time
-from typing import Any
+from itertools import islice
+from typing import IO, Any
 
 from django.db import models, transaction
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
 from tsunagu.directory.models import ActivityGroup, Agency, GroupKind, Region, Zone
 from tsunagu.lib.fiscal import fiscal_year_label
-from tsunagu.lib.tabular import Cell, SizedRows, write_csv, write_xlsx
+from tsunagu.lib.tabular import Cell, SizedRows, csv_chunks, save_xlsx, write_xlsx
 from tsunagu.records.models import (
     ActivityKind,
     Category,
@@ -73,57 +76,148 @@ def hidden_notes(user: User | None) -> frozenset[int]:
     return frozenset(ids.values_list("pk", flat=True))
 
 
+_RECORD_FIELDS = (
+    "pk",
+    "date",
+    "staff_id",
+    "activity_kind_id",
+    "place",
+    "target_group_id",
+    "target_region_id",
+    "region_id",
+    "consulter_type_id",
+    "initiated",
+    "consent",
+    "note",
+    "zone_id",
+    "time",
+    "duration_minutes",
+    "follow_up",
+    "follow_up_due",
+    "support_kind",
+)
+
+
+class _Names:
+    """The names an export row shows for the ids a record holds, each table read once
+    (the directory and the yearly lists are small beside the records)."""
+
+    def __init__(self) -> None:
+        self.kinds = dict(ActivityKind.objects.values_list("pk", "name"))
+        self.groups = dict(ActivityGroup.objects.values_list("pk", "name"))
+        self.regions = dict(Region.objects.values_list("pk", "name"))
+        self.zones = dict(Zone.objects.values_list("pk", "name"))
+        self.types = dict(ConsulterType.objects.values_list("pk", "name"))
+        # In the order a record lists them: (order, id), as the related managers sort.
+        self.categories = {
+            pk: (order, pk, name)
+            for pk, order, name in Category.objects.values_list("pk", "order", "name")
+        }
+        self.agencies = {
+            pk: (order, pk, name)
+            for pk, order, name in Agency.objects.values_list("pk", "order", "name")
+        }
+        lookup = StaffLookup()
+        self.staff = {
+            pk: lookup.label(pk, username)
+            for pk, username in User.objects.values_list("pk", "username")
+        }
+        self.places = {
+            str(k): str(v) for k, v in SupportRecord._meta.get_field("place").flatchoices
+        }
+        self.support_kinds = {
+            str(k): str(v) for k, v in SupportRecord._meta.get_field("support_kind").flatchoices
+        }
+
+
+def _links(ids: list[int], names: _Names) -> tuple[dict[int, str], dict[int, str]]:
+    """The categories and agencies cells of a chunk of records: one query each."""
+    through = SupportRecord.categories.through
+    categories: dict[int, list[tuple[int, int, str]]] = {}
+    for record_id, category_id in through.objects.filter(supportrecord_id__in=ids).values_list(
+        "supportrecord_id", "category_id"
+    ):
+        categories.setdefault(record_id, []).append(names.categories[category_id])
+    agencies: dict[int, list[tuple[tuple[int, int, str], str]]] = {}
+    for record_id, agency_id, action in RecordAgency.objects.filter(record_id__in=ids).values_list(
+        "record_id", "agency_id", "action"
+    ):
+        agencies.setdefault(record_id, []).append((names.agencies[agency_id], action))
+    return (
+        {pk: SEPARATOR.join(name for _, _, name in sorted(c)) for pk, c in categories.items()},
+        {
+            pk: SEPARATOR.join(agency_cell(agency[2], action) for agency, action in sorted(a))
+            for pk, a in agencies.items()
+        },
+    )
+
+
 def export_records(
     queryset: models.QuerySet[SupportRecord], *, hidden: frozenset[int] = frozenset()
 ) -> Rows:
     """One row per record, oldest first, in the columns of the records import; the notes
-    of `hidden` records are left out (the row stays, so that counts add up)."""
-    staff = StaffLookup()
-    records = (
-        queryset.select_related(
-            "staff",
-            "activity_kind",
-            "target_group",
-            "target_region",
-            "zone",
-            "region",
-            "consulter_type",
-        )
+    of `hidden` records are left out (the row stays, so that counts add up).
+
+    The rows are read as tuples, CHUNK_SIZE at a time, never as model objects: the names
+    come from `_Names` and each chunk's categories and agencies from one query each, so
+    the queries do not grow with the records but with their chunks."""
+    names = _Names()
+    rows = (
+        queryset.select_related(None)
         .prefetch_related(None)
-        .prefetch_related(
-            models.Prefetch("categories", queryset=Category.objects.order_by("order", "id")),
-            models.Prefetch(
-                "agency_links",
-                queryset=RecordAgency.objects.select_related("agency").order_by(
-                    "agency__order", "agency__id"
-                ),
-            ),
-        )
         .order_by("date", "id")
+        .values_list(*_RECORD_FIELDS)
+        .iterator(chunk_size=CHUNK_SIZE)
     )
-    for record in records.iterator(chunk_size=CHUNK_SIZE):
-        target = record.target_group or record.target_region
-        yield [
-            record.pk,
-            record.date,
-            staff.label(record.staff.pk, record.staff.username) if record.staff else "",
-            record.activity_kind.name,
-            record.get_place_display(),
-            target.name if target else "",
-            record.region.name if record.region else "",
-            record.consulter_type.name if record.consulter_type else "",
-            SEPARATOR.join(c.name for c in record.categories.all()),
-            SEPARATOR.join(agency_cell(a.agency.name, a.action) for a in record.agency_links.all()),
-            _flag(record.initiated),
-            _flag(record.consent),
-            "" if record.pk in hidden else record.note,
-            record.zone.name if record.zone else "",
-            _time(record.time),
-            record.duration_minutes,
-            _flag(record.follow_up),
-            record.follow_up_due,
-            record.get_support_kind_display() if record.support_kind else "",
-        ]
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        categories, agencies = _links([row[0] for row in chunk], names)
+        for (
+            pk,
+            day,
+            staff_id,
+            kind_id,
+            place,
+            group_id,
+            target_region_id,
+            region_id,
+            type_id,
+            initiated,
+            consent,
+            note,
+            zone_id,
+            at,
+            duration,
+            follow_up,
+            follow_up_due,
+            support_kind,
+        ) in chunk:
+            if group_id is not None:
+                target = names.groups[group_id]
+            elif target_region_id is not None:
+                target = names.regions[target_region_id]
+            else:
+                target = ""
+            yield [
+                pk,
+                day,
+                names.staff[staff_id] if staff_id is not None else "",
+                names.kinds[kind_id],
+                names.places.get(place, place),
+                target,
+                names.regions[region_id] if region_id is not None else "",
+                names.types[type_id] if type_id is not None else "",
+                categories.get(pk, ""),
+                agencies.get(pk, ""),
+                _flag(initiated),
+                _flag(consent),
+                "" if pk in hidden else note,
+                names.zones[zone_id] if zone_id is not None else "",
+                _time(at),
+                duration,
+                _flag(follow_up),
+                follow_up_due,
+                names.support_kinds.get(support_kind, support_kind) if support_kind else "",
+            ]
 
 
 def _term_row(term: Any, type_name: str) -> list[Cell]:
@@ -217,16 +311,61 @@ def export_directory(entity: EntityFormat) -> Rows:
         raise ValueError(entity.slug)
 
 
-def render(
-    fmt: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]
-) -> bytes:
+Sheets = Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]
+
+
+def render(fmt: str, sheets: Sheets) -> bytes:
     """The bytes of an .xlsx workbook (every sheet) or a CSV file (the only sheet)."""
     if fmt == "xlsx":
         return write_xlsx(sheets)
+    return b"".join(_csv(fmt, sheets))
+
+
+def _csv(fmt: str, sheets: Sheets) -> Iterator[bytes]:
     if fmt == "csv" and len(sheets) == 1:
         _, headers, rows = sheets[0]
-        return write_csv(headers, rows)
+        return csv_chunks(headers, rows)
     raise ValueError(fmt)
+
+
+def save(target: IO[bytes], fmt: str, sheets: Sheets) -> None:
+    """The file of `render`, written to `target` while the rows are read."""
+    if fmt == "xlsx":
+        save_xlsx(target, sheets)
+        return
+    for chunk in _csv(fmt, sheets):
+        target.write(chunk)
+
+
+def export_sheets(
+    kind: str,
+    fmt: str,
+    *,
+    fiscal_year: int | None = None,
+    entity: EntityFormat | None = None,
+    for_user: User | None = None,
+) -> tuple[list[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]], int]:
+    """The sheets of an export (`for_user` None: as the system, every note), the records'
+    rows still unread, and their number of rows."""
+    if kind == Kind.RECORDS:
+        records = SupportRecord.objects.alive()
+        if fiscal_year is not None:
+            records = records.in_fiscal_year(fiscal_year)
+        rows = record_rows(records, hidden=hidden_notes(for_user))
+        return [("支援記録", RECORD_COLUMNS, rows)], len(rows)
+    if kind == Kind.CATEGORIES:
+        terms = list(export_categories(fiscal_year))
+        return [("分類", CATEGORY_COLUMNS, terms)], len(terms)
+    if kind == Kind.CONSULTER_TYPES:
+        types = list(export_consulter_types())
+        return [("相談者区分", CONSULTER_TYPE_COLUMNS, types)], len(types)
+    if kind == Kind.DIRECTORY:
+        entities = [entity] if entity else list(ENTITY_FORMATS)
+        if fmt == "csv" and len(entities) > 1:
+            raise ValueError("CSV のマスタ出力には種類（--entity）が必要です。")
+        sheets = [(e.name, e.columns, list(export_directory(e))) for e in entities]
+        return list(sheets), sum(len(rows) for _, _, rows in sheets)
+    raise ValueError(kind)
 
 
 def export_file(
@@ -239,25 +378,10 @@ def export_file(
 ) -> tuple[bytes, int]:
     """A whole export as the `tsunagu export` command writes it (`for_user` None: as the
     system, every note), and its number of rows."""
-    if kind == Kind.RECORDS:
-        records = SupportRecord.objects.alive()
-        if fiscal_year is not None:
-            records = records.in_fiscal_year(fiscal_year)
-        rows = record_rows(records, hidden=hidden_notes(for_user))
-        return render(fmt, [("支援記録", RECORD_COLUMNS, rows)]), len(rows)
-    if kind == Kind.CATEGORIES:
-        terms = list(export_categories(fiscal_year))
-        return render(fmt, [("分類", CATEGORY_COLUMNS, terms)]), len(terms)
-    if kind == Kind.CONSULTER_TYPES:
-        types = list(export_consulter_types())
-        return render(fmt, [("相談者区分", CONSULTER_TYPE_COLUMNS, types)]), len(types)
-    if kind == Kind.DIRECTORY:
-        entities = [entity] if entity else list(ENTITY_FORMATS)
-        if fmt == "csv" and len(entities) > 1:
-            raise ValueError("CSV のマスタ出力には種類（--entity）が必要です。")
-        sheets = [(e.name, e.columns, list(export_directory(e))) for e in entities]
-        return render(fmt, sheets), sum(len(rows) for _, _, rows in sheets)
-    raise ValueError(kind)
+    sheets, rows = export_sheets(
+        kind, fmt, fiscal_year=fiscal_year, entity=entity, for_user=for_user
+    )
+    return render(fmt, sheets), rows
 
 
 def record_rows(
@@ -280,8 +404,32 @@ def log_export(*, by: User | None, kind: str, fmt: str, rows: int) -> None:
 
 def download_response(data: bytes, fmt: str, filename_stem: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    _attach(response, fmt, filename_stem)
+    return response
+
+
+def _attach(response: HttpResponseBase, fmt: str, filename_stem: str) -> None:
     disposition = content_disposition_header(True, f"{filename_stem}.{fmt}")
     response["Content-Disposition"] = disposition or "attachment"
+
+
+def stream_response(fmt: str, sheets: Sheets, filename_stem: str) -> HttpResponseBase:
+    """An export as a download that does not hold the file in memory: a CSV is sent while
+    its rows are read; an .xlsx (a zip, written whole) is built in a temporary file first
+    and sent from there."""
+    response: HttpResponseBase
+    if fmt == "xlsx":
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        try:
+            save_xlsx(spool, sheets)
+        except BaseException:
+            spool.close()
+            raise
+        spool.seek(0)
+        response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
+    else:
+        response = StreamingHttpResponse(_csv(fmt, sheets), content_type=CONTENT_TYPES[fmt])
+    _attach(response, fmt, filename_stem)
     return response
 
 
@@ -291,12 +439,11 @@ def records_download_response(
     filename_stem: str,
     *,
     by: User | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The records of a filtered list as a file to download ("xlsx" or "csv").
 
     The caller checks `record.export`; the notes `by` may not read are left out, and the
     export is written to the audit log."""
     rows = record_rows(queryset, hidden=hidden_notes(by))
-    data = render(fmt, [("支援記録", RECORD_COLUMNS, rows)])
     log_export(by=by, kind=Kind.RECORDS, fmt=fmt, rows=len(rows))
-    return download_response(data, fmt, filename_stem)
+    return stream_response(fmt, [("支援記録", RECORD_COLUMNS, rows)], filename_stem)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
@@ -8,7 +9,13 @@ from tsunagu.accounts.models import User
 from tsunagu.core.access import can, rule
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.records.models import DEMO_BATCH_KIND, ImportBatch
-from tsunagu.transfer.exporters import download_response, export_file, log_export
+from tsunagu.transfer.exporters import (
+    download_response,
+    export_sheets,
+    log_export,
+    stream_response,
+)
+from tsunagu.transfer.exporters import render as render_file
 from tsunagu.transfer.formats import (
     ACTIVITY_KIND_TYPE,
     CATEGORY_COLUMNS,
@@ -146,7 +153,7 @@ def _format_help(kinds: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 @rule("transfer.export")
-def export_download(request: AuthenticatedRequest) -> HttpResponse:
+def export_download(request: AuthenticatedRequest) -> HttpResponseBase:
     user = request.user
     form = ExportForm(request.GET if "kind" in request.GET else None)
     if form.is_bound and form.is_valid():
@@ -154,7 +161,9 @@ def export_download(request: AuthenticatedRequest) -> HttpResponse:
         fiscal_year, entity = form.cleaned_data["fy"], form.cleaned_data["entity"] or None
         if kind in (Kind.DIRECTORY, Kind.CONSULTER_TYPES):
             fiscal_year = None
-        data, rows = export_file(kind, fmt, fiscal_year=fiscal_year, entity=entity, for_user=user)
+        sheets, rows = export_sheets(
+            kind, fmt, fiscal_year=fiscal_year, entity=entity, for_user=user
+        )
         if kind == Kind.RECORDS:
             log_export(by=user, kind=kind, fmt=fmt, rows=rows)
         stem = {
@@ -167,5 +176,7 @@ def export_download(request: AuthenticatedRequest) -> HttpResponse:
             stem += f"_{fiscal_year_label(fiscal_year)}"
         if kind == Kind.DIRECTORY and entity is not None:
             stem += f"_{entity.name}"
-        return download_response(data, fmt, stem)
+        if kind == Kind.RECORDS:
+            return stream_response(fmt, sheets, stem)
+        return download_response(render_file(fmt, sheets), fmt, stem)  # a few hundred rows
     return render(request, "transfer/export.html", {"form": form})

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tsunagu.lib.fiscal import FiscalParseError, parse_fiscal_year
 from tsunagu.lib.tabular import TableError, table_format
-from tsunagu.transfer.exporters import export_file, log_export
+from tsunagu.transfer.exporters import export_sheets, log_export, save
 from tsunagu.transfer.formats import KIND_LABELS, Kind, entity_names, find_entity
 
 
@@ -49,9 +49,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"CSV に書き出すときは --entity でマスタの種類（{entity_names()}）を選んでください。"
             )
-        data, rows = export_file(options["kind"], fmt, fiscal_year=fiscal_year, entity=entity)
+        sheets, rows = export_sheets(options["kind"], fmt, fiscal_year=fiscal_year, entity=entity)
         try:
-            path.write_bytes(data)
+            with path.open("wb") as target:
+                save(target, fmt, sheets)
         except OSError as error:
             raise CommandError(
                 f"ファイル「{path}」に書き込めません（{error.strerror}）。"
