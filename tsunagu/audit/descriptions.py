@@ -1,5 +1,7 @@
 """Japanese sentences for the dotted action codes, for the audit log screen."""
 
+from tsunagu.lib.display import show_value
+
 ACTION_LABELS: dict[str, str] = {
     "auth.login": "ログインしました",
     "auth.login_failed": "ログインに失敗しました",
@@ -77,18 +79,6 @@ def _field_label(target_type: str, field: str) -> str:
     return str(getattr(found, "verbose_name", field))
 
 
-def _text(value: object) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if value is True:
-        return "はい"
-    if value is False:
-        return "いいえ"
-    if isinstance(value, list):
-        return "、".join(_text(v) for v in value)
-    return str(value)
-
-
 def describe_changes(target_type: str, changes: dict[str, object]) -> list[tuple[str, str]]:
     """[(項目, 内容)] in Japanese: 「旧 → 新」 for a change, the value for a creation."""
     lines = []
@@ -100,7 +90,7 @@ def describe_changes(target_type: str, changes: dict[str, object]) -> list[tuple
             and len(value) == 2
             and isinstance(value[0], list) == isinstance(value[1], list)
         ):
-            lines.append((label, f"{_text(value[0])} → {_text(value[1])}"))
+            lines.append((label, f"{show_value(value[0])} → {show_value(value[1])}"))
         else:
-            lines.append((label, _text(value)))
+            lines.append((label, show_value(value)))
     return lines

@@ -24,10 +24,10 @@ from django.db import models, transaction
 from django.db.models import F
 
 from tsunagu.core.dates import show_datetime
+from tsunagu.lib.display import EMPTY
 
 View = TypeVar("View", bound=Callable[..., Any])
 
-EMPTY = "（空）"
 MISSING_VERSION = "画面を開いた時点の版がわからないため、保存しませんでした。画面を開き直して、もう一度入力してください。"
 
 

@@ -12,10 +12,10 @@ from tsunagu.grants.fundraising import FundraisingTrend, TrendRow
 from tsunagu.reports.renderers.svg import (
     AXIS_COLOR,
     GRID_COLOR,
-    _id,
-    _open_svg,
-    _text,
-    _text_px,
+    open_svg,
+    svg_id,
+    svg_text,
+    text_px,
 )
 
 __all__ = ["LINE_COLORS", "render_fundraising_svg"]
@@ -94,7 +94,7 @@ def _legend(rows: list[TrendRow], width: int, left: float) -> tuple[list[str], f
     x, y = left, 14.0
     for index, row in enumerate(rows):
         color = LINE_COLORS[index % len(LINE_COLORS)]
-        item_width = 34 + _text_px(row.label, 13) + 18
+        item_width = 34 + text_px(row.label, 13) + 18
         if x + item_width > width and x > left:
             x, y = left, y + _LEGEND_ROW
         dash = DASHES[index % len(DASHES)]
@@ -104,7 +104,7 @@ def _legend(rows: list[TrendRow], width: int, left: float) -> tuple[list[str], f
             f' stroke-width="2.5"{dash_attr}/>'
         )
         out.append(_marker(MARKERS[index % len(MARKERS)], x + 13, y, color))
-        out.append(_text(x + 32, y + 4.5, row.label))
+        out.append(svg_text(x + 32, y + 4.5, row.label))
         x += item_width
     return out, y + _LEGEND_ROW
 
@@ -113,12 +113,12 @@ def render_fundraising_svg(
     trend: FundraisingTrend, *, width: int = 680, id_prefix: str = "chart-fundraising"
 ) -> str:
     """One line per method over the years, the amounts on a shared yen scale."""
-    ident = _id(id_prefix)
+    ident = svg_id(id_prefix)
     title = "方法別の募金額の推移"
     desc = _desc(trend)
     if not trend.rows or not trend.years:
-        parts = _open_svg(width, 60, ident, title, desc)
-        parts.append(_text(12, 36, "募金実績がありません"))
+        parts = open_svg(width, 60, ident, title, desc)
+        parts.append(svg_text(12, 36, "募金実績がありません"))
         return "\n".join([*parts, "</svg>"])
 
     plot_left, plot_right = 78.0, width - 20.0
@@ -138,12 +138,14 @@ def render_fundraising_svg(
                 f' stroke="{GRID_COLOR}" stroke-width="1"/>'
             )
         body.append(
-            _text(plot_left - 6, y + 4, _man(value), text_anchor="end", font_size=str(_VALUE_SIZE))
+            svg_text(
+                plot_left - 6, y + 4, _man(value), text_anchor="end", font_size=str(_VALUE_SIZE)
+            )
         )
     slot = (plot_right - plot_left) / len(trend.years)
     xs = [plot_left + slot * (i + 0.5) for i in range(len(trend.years))]
     for x, label in zip(xs, trend.year_labels, strict=True):
-        body.append(_text(x, plot_bottom + 20, label, text_anchor="middle"))
+        body.append(svg_text(x, plot_bottom + 20, label, text_anchor="middle"))
 
     for index, row in enumerate(trend.rows):
         color = LINE_COLORS[index % len(LINE_COLORS)]
@@ -174,5 +176,5 @@ def render_fundraising_svg(
         f'<line x1="{plot_left:.1f}" y1="{plot_top:.1f}" x2="{plot_left:.1f}"'
         f' y2="{plot_bottom:.1f}" stroke="{AXIS_COLOR}" stroke-width="1"/>'
     )
-    parts = _open_svg(width, height, ident, title, desc)
+    parts = open_svg(width, height, ident, title, desc)
     return "\n".join([*parts, *legend, *body, axis, "</svg>"])

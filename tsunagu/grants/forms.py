@@ -11,8 +11,8 @@ from django import forms
 
 from tsunagu.core.concurrency import VersionedForm
 from tsunagu.grants.models import FundraisingDrive, FundraisingMethod, Grant, LineKind
-from tsunagu.grants.money import MoneyParseError, parse_yen
 from tsunagu.grants.services import LineInput, SourceInput
+from tsunagu.lib.amounts import AmountParseError, parse_yen
 from tsunagu.records.forms import JapaneseDateField
 
 DATE_HELP = "例：2020-04-01、2020/4/1、令和2年4月1日、R2.4.1"
@@ -41,7 +41,7 @@ class MoneyField(forms.CharField):
             return None
         try:
             return parse_yen(text, label=str(self.label or "金額"))
-        except MoneyParseError as error:
+        except AmountParseError as error:
             raise forms.ValidationError(str(error)) from error
 
 

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 
 from tsunagu.grants.models import FundraisingMethod, FundraisingTotal
+from tsunagu.lib.change import signed_change
 from tsunagu.lib.fiscal import fiscal_year_label
 
 MAX_YEARS = 10
@@ -36,11 +37,7 @@ def change_text(previous: int | None, current: int | None) -> str:
         return "±0.0%"
     ratio = change_ratio(previous, current)
     assert ratio is not None
-    if ratio > 0:
-        return f"＋{ratio}%"
-    if ratio < 0:
-        return f"－{-ratio}%"
-    return "±0.0%"
+    return signed_change(ratio, "%")
 
 
 @dataclass(frozen=True)
@@ -82,7 +79,8 @@ def fall_text(trend: FundraisingTrend) -> str:
     if fall is None:
         return ""
     method, year_label, ratio = fall
-    return f"{method}は{year_label}に前年度比 －{-ratio}% と、この期間でもっとも大きく減りました。"
+    change = signed_change(ratio, "%")
+    return f"{method}は{year_label}に前年度比 {change} と、この期間でもっとも大きく減りました。"
 
 
 def _row(label: str, amounts: list[int | None]) -> TrendRow:

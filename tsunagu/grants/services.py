@@ -9,7 +9,7 @@ application → decision → payment → expense report → settlement. Each ste
   before someone else's change raises GrantConflict instead of overwriting it;
 - writes the audit log in the same transaction.
 Amounts are integer yen; text such as 「３０００００」 or 「300,000円」 is read by
-tsunagu.grants.money.parse_yen.
+tsunagu.lib.amounts.parse_yen.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from tsunagu.grants.models import (
     GrantState,
     LineKind,
 )
-from tsunagu.grants.money import MoneyParseError, format_yen, parse_yen
+from tsunagu.lib.amounts import AmountParseError, format_yen, parse_yen
 from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
@@ -90,7 +90,7 @@ def yen(value: Any, label: str, *, minimum: int = 0) -> int:
         raise ValidationError(f"{label}は円単位の整数で入力してください。")
     try:
         amount = parse_yen(value, label=label)
-    except MoneyParseError as error:
+    except AmountParseError as error:
         raise ValidationError(f"{label}：{error}") from error
     if amount < minimum:
         raise ValidationError(f"{label}は{format_yen(minimum)}以上で入力してください。")

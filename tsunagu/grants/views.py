@@ -31,7 +31,6 @@ from tsunagu.grants.models import (
     GrantState,
     LineKind,
 )
-from tsunagu.grants.money import format_yen
 from tsunagu.grants.queries import AMOUNT_COLUMNS, grant_years, year_summary
 from tsunagu.grants.services import (
     GrantConflict,
@@ -47,6 +46,7 @@ from tsunagu.grants.services import (
     update_application,
 )
 from tsunagu.grants.xlsx import render_summary_xlsx
+from tsunagu.lib.amounts import format_yen
 from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,

@@ -12,8 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tsunagu.grants.money import format_yen
 from tsunagu.grants.queries import AMOUNT_COLUMNS, YearSummary
+from tsunagu.lib.amounts import format_yen
 
 __all__ = ["render_summary_xlsx", "summary_title", "write_summary_sheet"]
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from tsunagu.core.concurrency import version_field
 from tsunagu.directory.models import Region
+from tsunagu.lib.fields import with_derived_fields
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.lib.textnorm import normalize, normalize_newlines
 from tsunagu.records.models import SupportRecord
@@ -50,9 +51,9 @@ class PlanTarget(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name = self.name.strip()
         self.name_key = normalize(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_key"}
+        kwargs["update_fields"] = with_derived_fields(
+            kwargs.get("update_fields"), {"name": "name_key"}
+        )
         super().save(*args, **kwargs)
 
 

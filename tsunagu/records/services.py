@@ -17,6 +17,7 @@ from tsunagu.core.access import require
 from tsunagu.core.concurrency import Conflict, claim_version
 from tsunagu.core.dates import show_datetime
 from tsunagu.directory.models import Agency
+from tsunagu.lib.display import show_value
 from tsunagu.lib.fiscal import fiscal_year_label, fiscal_year_of
 from tsunagu.records.models import (
     AgencyAction,
@@ -275,17 +276,11 @@ FIELD_LABELS = {
 
 
 def _show(name: str, value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "（空）"
-    if isinstance(value, bool):
-        return "はい" if value else "いいえ"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    if name == "place":
+    if name == "place" and value:
         from tsunagu.records.models import Place
 
         return str(Place(value).label)
-    return str(value)
+    return show_value(value)
 
 
 def describe_differences(

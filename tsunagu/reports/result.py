@@ -4,6 +4,8 @@ xlsx and CSV by the renderers. Plain frozen data, no database."""
 from dataclasses import dataclass, field
 from enum import Enum
 
+from tsunagu.lib.change import signed_change
+
 
 class DeltaKind(Enum):
     NUMBER = "number"  # ＋n件 / －n件 / ±0件
@@ -30,11 +32,7 @@ class Delta:
             return "新"
         if self.kind is DeltaKind.NONE:
             return ""
-        if self.value > 0:
-            return f"＋{self.value}件"
-        if self.value < 0:
-            return f"－{-self.value}件"
-        return "±0件"
+        return signed_change(self.value, "件")
 
 
 class Style(Enum):

@@ -4,6 +4,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from tsunagu.accounts.models import User
+from tsunagu.lib.amounts import COUNT, AmountParseError, parse_amount
 from tsunagu.lib.tabular import Cell, RowError, cell_text
 from tsunagu.lib.textnorm import normalize
 from tsunagu.transfer.formats import SEPARATOR
@@ -74,22 +75,20 @@ def parse_flag(value: Cell, *, empty: bool) -> bool:
 
 
 def parse_count(value: Cell, *, label: str = "数") -> int | None:
-    """A whole number ≥ 0 (順, 会員数); None for an empty cell."""
+    """A whole number ≥ 0 (順, 会員数) as lib/amounts reads a count (１２, 1,234, 12件);
+    None for an empty cell."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    else:
-        text = unicodedata.normalize("NFKC", cell_text(value)).replace(",", "").strip()
-        if not text.isdecimal():
-            raise ValueProblem(
-                f"「{cell_text(value)}」は{label}として読み取れません。0以上の整数で書いてください。"
-            )
-        number = int(text)
-    if number < 0:
-        raise ValueProblem(f"{label}は0以上の整数で書いてください。")
+    try:
+        number = parse_amount(
+            value if isinstance(value, int) and not isinstance(value, bool) else cell_text(value),
+            label=label,
+            unit=COUNT,
+        )
+    except AmountParseError as error:
+        raise ValueProblem(str(error)) from error
     if number > 2_147_483_647:
         raise ValueProblem(f"「{number}」は大きすぎます。")
     return number

@@ -1,6 +1,6 @@
 from django import template
 
-from tsunagu.grants.money import format_yen
+from tsunagu.lib.amounts import format_yen
 
 register = template.Library()
 

@@ -4,6 +4,9 @@ Each chart is an image with a title and a description (role="img", aria-labelled
 page shows the same figures as a table beside it for screen readers and for printing.
 The <svg> carries class="report-chart" so the page's CSS can make it scale
 (max-width: 100%; height: auto).
+
+The primitives (`open_svg`, `svg_text`, `svg_id`, `text_px`, `text_units`, `wrap_text`) are
+public: the fundraising chart (grants/charts.py) draws with them too.
 """
 
 import re
@@ -15,7 +18,21 @@ from tsunagu.reports.renderers.tables import OUTREACH_TITLE, trend_heading
 from tsunagu.reports.renderers.text import share_text
 from tsunagu.reports.result import OutreachShare, Trend
 
-__all__ = ["SERIES_COLORS", "render_share_svg", "render_trend_svg"]
+__all__ = [
+    "AXIS_COLOR",
+    "FONT_FAMILY",
+    "GRID_COLOR",
+    "SERIES_COLORS",
+    "TEXT_COLOR",
+    "open_svg",
+    "render_share_svg",
+    "render_trend_svg",
+    "svg_id",
+    "svg_text",
+    "text_px",
+    "text_units",
+    "wrap_text",
+]
 
 # One color per fiscal year, oldest first (the xlsx charts use the same): each has at
 # least 4:1 contrast against white, and blue/orange/green stay apart for colour-blind
@@ -35,20 +52,20 @@ _LEGEND_HEIGHT = 30
 _VALUE_ROOM = 48  # right of the longest bar, for its value
 
 
-def _units(text: str) -> int:
+def text_units(text: str) -> int:
     """Width in half-width units: a Japanese character counts two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
 
 
-def _text_px(text: str, size: int) -> float:
-    return _units(text) * size * 0.55
+def text_px(text: str, size: int) -> float:
+    return text_units(text) * size * 0.55
 
 
-def _wrap(text: str, max_units: int) -> list[str]:
+def wrap_text(text: str, max_units: int) -> list[str]:
     """Lines of at most max_units half-width units (a long label on two or three lines)."""
     lines, line, used = [], "", 0
     for char in text:
-        width = _units(char)
+        width = text_units(char)
         if line and used + width > max_units:
             lines.append(line)
             line, used = "", 0
@@ -57,11 +74,11 @@ def _wrap(text: str, max_units: int) -> list[str]:
     return [*lines, line] if line else lines or [""]
 
 
-def _id(prefix: str) -> str:
+def svg_id(prefix: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", prefix)
 
 
-def _open_svg(width: int, height: float, ident: str, title: str, desc: str) -> list[str]:
+def open_svg(width: int, height: float, ident: str, title: str, desc: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img"'
         f' width="{width}" height="{height:.0f}" viewBox="0 0 {width} {height:.0f}"'
@@ -72,7 +89,7 @@ def _open_svg(width: int, height: float, ident: str, title: str, desc: str) -> l
     ]
 
 
-def _text(x: float, y: float, content: str, **attrs: str) -> str:
+def svg_text(x: float, y: float, content: str, **attrs: str) -> str:
     extra = "".join(
         f" {name.replace('_', '-')}={quoteattr(value)}" for name, value in attrs.items()
     )
@@ -101,8 +118,8 @@ def _legend(labels: Sequence[str], colors: Sequence[str], x: float) -> list[str]
     out = []
     for label, color in zip(labels, colors, strict=False):
         out.append(f'<rect x="{x:.1f}" y="9" width="12" height="12" fill="{color}"/>')
-        out.append(_text(x + 17, 20, label))
-        x += 17 + _text_px(label, _FONT_SIZE) + 18
+        out.append(svg_text(x + 17, 20, label))
+        x += 17 + text_px(label, _FONT_SIZE) + 18
     return out
 
 
@@ -110,16 +127,16 @@ def render_trend_svg(trend: Trend, *, width: int = 640, id_prefix: str | None = 
     """A clustered horizontal bar chart: one group per row of the trend, one bar per
     fiscal year, its value at the end. A year in which a row was not counted (None)
     leaves its place empty: no bar, no value."""
-    ident = _id(id_prefix or f"chart-{trend.key}")
+    ident = svg_id(id_prefix or f"chart-{trend.key}")
     title = trend_heading(trend)
     desc = _trend_desc(trend)
     if not trend.rows or not trend.year_labels:
-        parts = _open_svg(width, 60, ident, title, desc)
-        parts.append(_text(12, 36, "記録がありません"))
+        parts = open_svg(width, 60, ident, title, desc)
+        parts.append(svg_text(12, 36, "記録がありません"))
         return "\n".join([*parts, "</svg>"])
 
     colors = [SERIES_COLORS[i % len(SERIES_COLORS)] for i in range(len(trend.year_labels))]
-    label_units = min(max(_units(row.label) for row in trend.rows), int(width * 0.36 / 7))
+    label_units = min(max(text_units(row.label) for row in trend.rows), int(width * 0.36 / 7))
     label_room = label_units * _FONT_SIZE * 0.55 + 12
     plot_left = label_room + 4
     plot_width = width - plot_left - _VALUE_ROOM
@@ -129,7 +146,7 @@ def render_trend_svg(trend: Trend, *, width: int = 640, id_prefix: str | None = 
     body: list[str] = []
     y = _LEGEND_HEIGHT + 6
     for row in trend.rows:
-        lines = _wrap(row.label, label_units)
+        lines = wrap_text(row.label, label_units)
         bars_height = len(trend.year_labels) * (_BAR + _BAR_GAP) - _BAR_GAP
         group_height = max(bars_height, len(lines) * (_FONT_SIZE + 3))
         first_line = y + group_height / 2 - (len(lines) - 1) * (_FONT_SIZE + 3) / 2 + 4.5
@@ -151,7 +168,7 @@ def render_trend_svg(trend: Trend, *, width: int = 640, id_prefix: str | None = 
                     f' fill="{color}"><title>{escape(f"{row.label} {year} {count:,}件")}</title></rect>'
                 )
             body.append(
-                _text(
+                svg_text(
                     plot_left + length + 4, top + _BAR - 3, f"{count:,}", font_size=str(_VALUE_SIZE)
                 )
             )
@@ -161,7 +178,7 @@ def render_trend_svg(trend: Trend, *, width: int = 640, id_prefix: str | None = 
         f'<line x1="{plot_left:.1f}" y1="{_LEGEND_HEIGHT:.1f}" x2="{plot_left:.1f}"'
         f' y2="{height - 4:.1f}" stroke="{AXIS_COLOR}" stroke-width="1"/>'
     )
-    parts = _open_svg(width, height, ident, title, desc)
+    parts = open_svg(width, height, ident, title, desc)
     parts += _legend(trend.year_labels, colors, plot_left)
     return "\n".join([*parts, axis, *body, "</svg>"])
 
@@ -188,7 +205,7 @@ def render_share_svg(
     """One column per fiscal year with its share as a percentage above it; the scale runs
     from 0 to the next 10% above the largest share. A year without consultations has no
     column."""
-    ident = _id(id_prefix)
+    ident = svg_id(id_prefix)
     shares = outreach.shares
     top_share = max((s for s in shares if s is not None), default=0.0)
     steps = max(1, min(10, -(-round(top_share * 1000) // 100)))  # tenths, rounded up
@@ -197,7 +214,7 @@ def render_share_svg(
     plot_height = plot_bottom - plot_top
     height = plot_bottom + 30
 
-    parts = _open_svg(width, height, ident, OUTREACH_TITLE, _share_desc(outreach))
+    parts = open_svg(width, height, ident, OUTREACH_TITLE, _share_desc(outreach))
     for step in range(steps + 1):
         y = plot_bottom - plot_height * step / steps
         if step:
@@ -207,7 +224,7 @@ def render_share_svg(
             )
         if steps <= 5 or step % 2 == 0:
             parts.append(
-                _text(
+                svg_text(
                     plot_left - 6,
                     y + 4,
                     f"{step * 10}%",
@@ -219,7 +236,7 @@ def render_share_svg(
     bar_width = min(56.0, slot * 0.6)
     for index, (label, share) in enumerate(zip(outreach.year_labels, shares, strict=True)):
         centre = plot_left + slot * (index + 0.5)
-        parts.append(_text(centre, plot_bottom + 20, label, text_anchor="middle"))
+        parts.append(svg_text(centre, plot_bottom + 20, label, text_anchor="middle"))
         if share is None:
             continue
         bar_height = plot_height * share / scale_top
@@ -229,11 +246,11 @@ def render_share_svg(
             f' width="{bar_width:.1f}" height="{bar_height:.1f}" fill="{SERIES_COLORS[0]}">'
             f"<title>{escape(f'{label} {percent}')}</title></rect>"
         )
-        parts.append(_text(centre, plot_bottom - bar_height - 6, percent, text_anchor="middle"))
+        parts.append(svg_text(centre, plot_bottom - bar_height - 6, percent, text_anchor="middle"))
     if all(share is None for share in shares):
         middle = (plot_left + plot_right) / 2
         parts.append(
-            _text(
+            svg_text(
                 middle, plot_top + plot_height / 2, "相談の記録がありません", text_anchor="middle"
             )
         )
