@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from tests.soffice import xlsx_to_pdf
 from tsunagu.accounts.models import User
 from tsunagu.grants.demo import load_demo
 from tsunagu.grants.queries import year_summary
@@ -74,32 +75,7 @@ def test_renders_through_libreoffice_to_a_readable_a4_page(
 ) -> None:
     """Look at the PNG (saved under TSUNAGU_SCREENSHOT_DIR as grants-summary-1.png) when
     changing the layout."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("TSUNAGU_REQUIRE_SOFFICE") == "1":
-            pytest.fail("LibreOffice (soffice) is required here but not installed")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    source = tmp_path / "grants.xlsx"
-    source.write_bytes(demo_xlsx)
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(tmp_path)},
-        check=False,
-    )
-    pdf = tmp_path / "grants.pdf"
-    assert pdf.exists(), result.stderr.decode(errors="replace")
+    pdf = xlsx_to_pdf(demo_xlsx, tmp_path, "grants")
     data = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert pages == 1  # 13 councils fit on one A4 page

@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, LineChart
 from PIL import Image, ImageOps
 
+from tests.soffice import xlsx_to_pdf
 from tsunagu.audit.models import AuditEntry
 from tsunagu.grants.models import FundraisingTotal, Grant
 from tsunagu.plans.models import InitiativeStatus, Plan
@@ -313,33 +314,7 @@ def test_the_fetcher_reads_data_urls() -> None:
 def test_opens_in_libreoffice_page_by_page(demo_book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The workbook prints from LibreOffice as the same book: a page per sheet, each with
     its heading. Look at the PNGs when changing the layout."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("TSUNAGU_REQUIRE_SOFFICE") == "1":
-            pytest.fail("LibreOffice (soffice) is required here but not installed")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    source = tmp_path / "book.xlsx"
-    source.write_bytes(demo_book[0]["xlsx"])
-    profile = tmp_path / "profile"
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(tmp_path)},
-        check=False,
-    )
-    pdf = tmp_path / "book.pdf"
-    assert pdf.exists(), result.stderr.decode(errors="replace")
+    pdf = xlsx_to_pdf(demo_book[0]["xlsx"], tmp_path, "book")
     pages = _page_texts(pdf)
     _check_pages(pages)
     assert f"1 / {PAGES}" in pages[0]  # LibreOffice numbers the workbook's pages through

@@ -1,8 +1,5 @@
 import io
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime
@@ -22,6 +19,7 @@ from tests.reports.factories import (
     listed,
     sample_report,
 )
+from tests.soffice import xlsx_to_pdf
 from tsunagu.reports.renderers.xlsx import render_xlsx
 from tsunagu.reports.result import Delta, DeltaKind, Report, Section, Style
 
@@ -275,33 +273,7 @@ def test_opens_in_libreoffice(sample_xlsx: bytes, tmp_path: Path) -> None:
     """The workbook converts to PDF in LibreOffice, charts and all: a file Excel users
     elsewhere can open. Look at the pages with `pdftoppm -png -r 60` when changing the
     layout."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("TSUNAGU_REQUIRE_SOFFICE") == "1":
-            pytest.fail("LibreOffice (soffice) is required here but not installed")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    source = tmp_path / "report.xlsx"
-    source.write_bytes(sample_xlsx)
-    profile = tmp_path / "profile"
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=120,
-        env={**os.environ, "HOME": str(tmp_path)},
-        check=False,
-    )
-    pdf = tmp_path / "report.pdf"
-    assert pdf.exists(), result.stderr.decode(errors="replace")
+    pdf = xlsx_to_pdf(sample_xlsx, tmp_path, "report", timeout=120)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.soffice import xlsx_to_pdf
 from tsunagu.volunteers.exports import insurance_filename, insurance_xlsx
 from tsunagu.volunteers.models import InsuranceEnrolment, InsurancePlan, Volunteer, VolunteerKind
 
@@ -93,32 +94,7 @@ def test_an_empty_year_says_so() -> None:
 def test_renders_in_libreoffice(enrolments, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Converted by LibreOffice into two A4 pages, every column on the first. With
     TSUNAGU_SCREENSHOT_DIR set, the pages are kept as PNG to look at."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("TSUNAGU_REQUIRE_SOFFICE") == "1":
-            pytest.fail("LibreOffice (soffice) is required here but not installed")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    source = tmp_path / "insurance.xlsx"
-    source.write_bytes(insurance_xlsx(2019, enrolments))
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=120,
-        env={**os.environ, "HOME": str(tmp_path)},
-        check=False,
-    )
-    pdf = tmp_path / "insurance.pdf"
-    assert pdf.exists(), result.stderr.decode(errors="replace")
+    pdf = xlsx_to_pdf(insurance_xlsx(2019, enrolments), tmp_path, "insurance", timeout=120)
     data = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert pages == 2
