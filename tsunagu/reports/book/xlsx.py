@@ -6,8 +6,6 @@ The report's tables are the report workbook's own sheets (renderers/xlsx.py), th
 summary is the grants app's own sheet (grants/xlsx.py); only the cover, the contents, the
 plan progress and the fundraising trend are drawn here."""
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font
@@ -43,6 +41,7 @@ from tsunagu.reports.renderers.xlsx import (
     add_table_sheets,
     print_setup,
     sheet_title,
+    workbook_bytes,
 )
 from tsunagu.reports.result import MUNICIPALITY_LABELS
 
@@ -222,9 +221,4 @@ def render_book_xlsx(book: Book) -> bytes:
     _cover(cover, book)
     _contents(contents, book, sheets)
 
-    workbook.properties.title = book.title
-    workbook.properties.creator = "つなぐ（tsunagu）"
-    workbook.properties.language = "ja-JP"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook, book.title)

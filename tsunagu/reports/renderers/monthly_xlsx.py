@@ -1,14 +1,12 @@
 """The monthly statistics (reports/monthly.py) as one .xlsx sheet: counts as numbers,
 the outreach share as the report writes it."""
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tsunagu.reports.monthly import MonthlyTable
-from tsunagu.reports.renderers.xlsx import FONT_NAME
+from tsunagu.reports.renderers.xlsx import FONT_NAME, workbook_bytes
 
 _BODY = Font(name=FONT_NAME, size=11)
 _BOLD = Font(name=FONT_NAME, size=11, bold=True)
@@ -68,9 +66,4 @@ def render_monthly_xlsx(table: MonthlyTable) -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    workbook.properties.title = table.title
-    workbook.properties.creator = "つなぐ（tsunagu）"
-    workbook.properties.language = "ja-JP"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook, table.title)

@@ -50,7 +50,14 @@ from tsunagu.reports.result import (
     Trend,
 )
 
-__all__ = ["add_table_sheets", "print_setup", "render_xlsx", "report_title", "sheet_title"]
+__all__ = [
+    "add_table_sheets",
+    "print_setup",
+    "render_xlsx",
+    "report_title",
+    "sheet_title",
+    "workbook_bytes",
+]
 
 # Office on Windows and macOS ships 游ゴシック; LibreOffice substitutes its CJK sans font.
 FONT_NAME = "游ゴシック"
@@ -189,6 +196,16 @@ def _notes(ws: Worksheet, row: int, notes: Sequence[str], columns: int) -> int:
         lines = -(-_display_width(text) // max(1, int(width) - 2))
         ws.row_dimensions[row].height = 18 * max(1, lines)
     return row
+
+
+def workbook_bytes(workbook: Workbook, title: str) -> bytes:
+    """The workbook as .xlsx bytes, titled and signed as every tsunagu workbook is."""
+    workbook.properties.title = title
+    workbook.properties.creator = "つなぐ（tsunagu）"
+    workbook.properties.language = "ja-JP"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def print_setup(ws: Worksheet, title: str, title_rows: str) -> None:
@@ -505,9 +522,4 @@ def render_xlsx(report: Report) -> bytes:
     _overview_sheet(overview, report, sheets)
     print_setup(overview, title, "1:1")
 
-    workbook.properties.title = title
-    workbook.properties.creator = "つなぐ（tsunagu）"
-    workbook.properties.language = "ja-JP"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook, title)
