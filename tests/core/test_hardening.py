@@ -144,7 +144,7 @@ def test_healthz_reports_a_full_disk() -> None:
     assert json.loads(response.content)["disk"] == "low"
 
 
-def _echo_server(**options: Any) -> tuple[Any, str]:
+def _echo_server(**options: Any) -> tuple[Any, threading.Thread, str]:
     import waitress  # type: ignore[import-untyped]
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -152,8 +152,23 @@ def _echo_server(**options: Any) -> tuple[Any, str]:
         return [environ["REMOTE_ADDR"].encode()]
 
     server = waitress.create_server(app, host="127.0.0.1", port=0, **options)
-    threading.Thread(target=server.run, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.effective_port}/"
+    loop = threading.Thread(target=server.run, daemon=True)
+    loop.start()
+    return server, loop, f"http://127.0.0.1:{server.effective_port}/"
+
+
+def _stop(server: Any, loop: threading.Thread) -> None:
+    """Close the server's sockets from inside its own loop and wait for the loop to end.
+
+    Closing them from the test's thread races the loop's select() on the same file
+    descriptors (EBADF in the loop thread, reported by pytest against a later test).
+    """
+    from waitress import wasyncore  # type: ignore[import-untyped]
+
+    server.task_dispatcher.shutdown()
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    loop.join(timeout=10)
+    assert not loop.is_alive()
 
 
 @pytest.mark.parametrize(("proxies", "seen"), [(["127.0.0.1"], "203.0.113.5"), ([], "127.0.0.1")])
@@ -164,16 +179,13 @@ def test_the_forwarded_address_is_believed_only_from_the_proxy(
 
     with override_settings(TRUSTED_PROXIES=proxies):
         options = proxy_options()
-    server, url = _echo_server(**options)
+    server, loop, url = _echo_server(**options)
     try:
         request = urllib.request.Request(url, headers={"X-Forwarded-For": "203.0.113.5"})  # noqa: S310
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             assert response.read().decode() == seen
     finally:
-        # Let the worker thread finish the response before the server's sockets go,
-        # or it writes to a closed trigger (seen as a stray error under load).
-        server.task_dispatcher.shutdown()
-        server.close()
+        _stop(server, loop)
 
 
 @pytest.mark.django_db
