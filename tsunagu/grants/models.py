@@ -13,7 +13,7 @@ future feature cannot remove them by accident.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -24,9 +24,6 @@ from tsunagu.core.concurrency import version_field
 from tsunagu.core.dates import show_date
 from tsunagu.directory.models import DirectoryEntry, Region
 from tsunagu.lib.fiscal import fiscal_year_bounds, fiscal_year_label
-
-if TYPE_CHECKING:
-    from tsunagu.grants.queries import GrantSummary
 
 DEFAULT_CAP = 300_000
 RETENTION_YEARS = 10
@@ -274,19 +271,6 @@ class Grant(Retained):
             + (self.income_amount or 0)
             - self.spent_amount
             - (self.returned_amount or 0)
-        )
-
-    def summary(self) -> GrantSummary:
-        from tsunagu.grants.queries import GrantSummary
-
-        return GrantSummary(
-            state_label=self.get_state_display(),
-            applied=self.applied_amount,
-            decided=self.decided_amount,
-            paid=self.paid_amount,
-            spent=self.spent_amount,
-            returned=self.returned_amount,
-            url=self.get_absolute_url(),
         )
 
 

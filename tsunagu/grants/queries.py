@@ -25,6 +25,18 @@ class GrantSummary:
     returned: int | None
     url: str
 
+    @classmethod
+    def of(cls, grant: Grant) -> GrantSummary:
+        return cls(
+            state_label=grant.get_state_display(),
+            applied=grant.applied_amount,
+            decided=grant.decided_amount,
+            paid=grant.paid_amount,
+            spent=grant.spent_amount,
+            returned=grant.returned_amount,
+            url=grant.get_absolute_url(),
+        )
+
 
 def grant_summary_for(region: Region, fiscal_year: int) -> GrantSummary | None:
     """The council's grant for the year, or None when it has not applied."""
@@ -33,7 +45,7 @@ def grant_summary_for(region: Region, fiscal_year: int) -> GrantSummary | None:
         .filter(region=region, programme__fiscal_year=fiscal_year)
         .first()
     )
-    return None if grant is None else grant.summary()
+    return None if grant is None else GrantSummary.of(grant)
 
 
 @dataclass(frozen=True)
