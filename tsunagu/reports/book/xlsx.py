@@ -23,25 +23,25 @@ from tsunagu.reports.book.build import (
     Book,
 )
 from tsunagu.reports.renderers.xlsx import (
-    _BOLD,
-    _BOX,
-    _CENTER,
-    _HEADER_FILL,
-    _HEADER_ROW,
-    _LINK,
+    BOLD,
+    BOX,
+    CENTER,
     COUNT_FORMAT,
     FONT_NAME,
+    HEADER_FILL,
+    HEADER_ROW,
+    LINK_FONT,
     SERIES_COLORS,
     CellValue,
-    _heading,
-    _notes,
-    _put,
-    _size_columns,
-    _table,
     add_table_sheets,
     print_setup,
+    put_cell,
     sheet_title,
+    size_columns,
     workbook_bytes,
+    write_heading,
+    write_notes,
+    write_table,
 )
 from tsunagu.reports.result import MUNICIPALITY_LABELS
 
@@ -59,7 +59,7 @@ def _cover(ws: Worksheet, book: Book) -> None:
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 48
     row = 4
-    _put(ws, row, 1, book.title, font=_COVER_TITLE)
+    put_cell(ws, row, 1, book.title, font=_COVER_TITLE)
     ws.row_dimensions[row].height = 40
     row += 2
     for line in (
@@ -68,50 +68,50 @@ def _cover(ws: Worksheet, book: Book) -> None:
         f"作成日：{show_date(book.made_on)}",
     ):
         if line:
-            _put(ws, row, 1, line, font=_COVER_LINE)
+            put_cell(ws, row, 1, line, font=_COVER_LINE)
             ws.row_dimensions[row].height = 24
             row += 1
     if book.published:
-        _put(ws, row, 1, f"実績の数は、{book.label}を締めたときの公表値です。")
+        put_cell(ws, row, 1, f"実績の数は、{book.label}を締めたときの公表値です。")
         row += 1
     details = [(MUNICIPALITY_LABELS.get(k, k), v) for k, v in book.report.municipality.items()]
     if details:
         row += 2
-        _put(ws, row, 1, "■ 市区町村の概要", font=_BOLD)
+        put_cell(ws, row, 1, "■ 市区町村の概要", font=BOLD)
         for label, value in details:
             row += 1
-            label_cell = _put(ws, row, 1, label, font=_BOLD)
-            label_cell.fill, label_cell.border = _HEADER_FILL, _BOX
-            _put(ws, row, 2, value).border = _BOX
+            label_cell = put_cell(ws, row, 1, label, font=BOLD)
+            label_cell.fill, label_cell.border = HEADER_FILL, BOX
+            put_cell(ws, row, 2, value).border = BOX
             ws.row_dimensions[row].height = 20
     print_setup(ws, book.title, "1:1")
 
 
 def _contents(ws: Worksheet, book: Book, sheets: list[tuple[str, str]]) -> None:
-    _heading(ws, CONTENTS)
+    write_heading(ws, CONTENTS)
     headers = ["No.", "資料", "シート"]
     for column, header in enumerate(headers, start=1):
-        cell = _put(ws, _HEADER_ROW, column, header, font=_BOLD)
-        cell.fill, cell.border, cell.alignment = _HEADER_FILL, _BOX, _CENTER
+        cell = put_cell(ws, HEADER_ROW, column, header, font=BOLD)
+        cell.fill, cell.border, cell.alignment = HEADER_FILL, BOX, CENTER
     for number, (name, title) in enumerate(sheets, start=1):
-        row = _HEADER_ROW + number
-        _put(ws, row, 1, number).border = _BOX
+        row = HEADER_ROW + number
+        put_cell(ws, row, 1, number).border = BOX
         ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
-        link = _put(ws, row, 2, title, font=_LINK)
+        link = put_cell(ws, row, 2, title, font=LINK_FONT)
         link.hyperlink = Hyperlink(
             ref=link.coordinate, location=f"{quote_sheetname(name)}!A1", display=title
         )
-        link.border = _BOX
-        _put(ws, row, 3, name).border = _BOX
+        link.border = BOX
+        put_cell(ws, row, 3, name).border = BOX
         ws.row_dimensions[row].height = 18
     for letter, width in zip("ABC", (6, 48, 34), strict=True):
         ws.column_dimensions[letter].width = width
-    print_setup(ws, book.title, f"1:{_HEADER_ROW}")
+    print_setup(ws, book.title, f"1:{HEADER_ROW}")
 
 
 def _plans(ws: Worksheet, book: Book) -> None:
     progress = book.plans
-    _heading(
+    write_heading(
         ws,
         f"{PLANS_TITLE}（{book.label}）",
         f"地域社協{len(progress.rows)}団体のうち{progress.with_plan}団体に{book.label}を含む計画があります。",
@@ -127,11 +127,11 @@ def _plans(ws: Worksheet, book: Book) -> None:
     rows.append(["合計", None, None, *progress.totals])
     formats = [None, None, None, *([COUNT_FORMAT] * counts)]
     aligns = ["left", "left", "left", *(["right"] * counts)]
-    last = _table(ws, headers, rows, formats, aligns)
+    last = write_table(ws, headers, rows, formats, aligns)
     for column in range(1, len(headers) + 1):
-        ws.cell(row=last, column=column).font = _BOLD
-    _size_columns(ws, [16, 10, 26, *([8] * counts)])
-    _notes(
+        ws.cell(row=last, column=column).font = BOLD
+    size_columns(ws, [16, 10, 26, *([8] * counts)])
+    write_notes(
         ws,
         last + 1,
         (
@@ -145,7 +145,7 @@ def _fundraising(ws: Worksheet, book: Book) -> None:
     trend = book.fundraising
     labels = trend.year_labels
     span = f"（{labels[0]}〜{labels[-1]}）" if labels else ""
-    _heading(ws, f"{FUNDRAISING_TITLE}{span}", fall_text(trend) or None)
+    write_heading(ws, f"{FUNDRAISING_TITLE}{span}", fall_text(trend) or None)
     headers = ["方法", *labels, "前年度比"]
     rows: list[list[CellValue]] = [
         [row.label, *row.amounts, row.changes[-1] if len(row.changes) > 1 else None]
@@ -155,13 +155,13 @@ def _fundraising(ws: Worksheet, book: Book) -> None:
         rows = [["募金実績がありません", *([None] * len(labels)), None]]
     formats = [None, *([YEN_FORMAT] * len(labels)), None]
     aligns = ["left", *(["right"] * (len(labels) + 1))]
-    last = _table(ws, headers, rows, formats, aligns)
+    last = write_table(ws, headers, rows, formats, aligns)
     if trend.rows:
         for column in range(1, len(headers) + 1):
-            ws.cell(row=last, column=column).font = _BOLD
-    _size_columns(ws, [22, *([14] * len(labels)), 10])
+            ws.cell(row=last, column=column).font = BOLD
+    size_columns(ws, [22, *([14] * len(labels)), 10])
     note = "金額の空欄は、その年度の記録がないことを示します。前年度比は最後の年度とその前の年度の比較で、「新」は前年度に記録がない方法、「—」は最後の年度に記録がないことを示します。"
-    end = _notes(ws, last + 1, (note,), len(headers))
+    end = write_notes(ws, last + 1, (note,), len(headers))
     if not trend.rows or len(labels) < 2:
         return
 
@@ -175,10 +175,10 @@ def _fundraising(ws: Worksheet, book: Book) -> None:
     chart.y_axis.majorGridlines = None
     methods_last = last - 1  # the 合計 row is a sum, not a method: left out of the chart
     data = Reference(
-        ws, min_col=1, max_col=len(labels) + 1, min_row=_HEADER_ROW + 1, max_row=methods_last
+        ws, min_col=1, max_col=len(labels) + 1, min_row=HEADER_ROW + 1, max_row=methods_last
     )
     chart.add_data(data, from_rows=True, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, max_col=len(labels) + 1, min_row=_HEADER_ROW))
+    chart.set_categories(Reference(ws, min_col=2, max_col=len(labels) + 1, min_row=HEADER_ROW))
     for series, color in zip(chart.series, _LINE_COLORS * 2, strict=False):
         series.graphicalProperties.line.solidFill = color
         series.graphicalProperties.line.width = 28575  # 2.25pt
@@ -206,13 +206,13 @@ def render_book_xlsx(book: Book) -> bytes:
     ]
     plans = workbook.create_sheet(sheet_title(PLANS_TITLE, used))
     _plans(plans, book)
-    print_setup(plans, book.title, f"1:{_HEADER_ROW}")
+    print_setup(plans, book.title, f"1:{HEADER_ROW}")
     grants = workbook.create_sheet(sheet_title(GRANTS_TITLE, used))
     write_summary_sheet(grants, book.grants)
     grants.oddFooter.left.text = book.title
     fundraising = workbook.create_sheet(sheet_title(FUNDRAISING_TITLE, used))
     _fundraising(fundraising, book)
-    print_setup(fundraising, book.title, f"1:{_HEADER_ROW}")
+    print_setup(fundraising, book.title, f"1:{HEADER_ROW}")
     sheets += [
         (plans.title, PLANS_TITLE),
         (grants.title, GRANTS_TITLE),

@@ -65,16 +65,21 @@ FONT_NAME = "游ゴシック"
 SERIES_COLORS = tuple(color.removeprefix("#").upper() for color in SVG_COLORS)
 SHARE_COLOR = SERIES_COLORS[0]
 
+# The public names below (fonts, fills, borders, HEADER_ROW and the writers put_cell,
+# write_heading, write_table, size_columns, write_notes, print_setup, sheet_title,
+# add_table_sheets, workbook_bytes) are the report's look, shared with the report book
+# (reports/book/xlsx.py) so that both print alike; the leading-underscore ones are this
+# module's own.
 _BODY = Font(name=FONT_NAME, size=11)
-_BOLD = Font(name=FONT_NAME, size=11, bold=True)
+BOLD = Font(name=FONT_NAME, size=11, bold=True)
 _HEADING = Font(name=FONT_NAME, size=14, bold=True)
 _TITLE = Font(name=FONT_NAME, size=16, bold=True)
-_LINK = Font(name=FONT_NAME, size=11, color="0B5CAB", underline="single")
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+LINK_FONT = Font(name=FONT_NAME, size=11, color="0B5CAB", underline="single")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="808080")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center")
 
 COUNT_FORMAT = "#,##0"
 RANK_FORMAT = '0"位"'
@@ -85,7 +90,7 @@ _ROW_HEIGHT_CM = _ROW_HEIGHT * 2.54 / 72
 # A4 is 29.7 cm high; less the margins, the footer and a little slack.
 _PAGE_HEIGHT_CM = 24.5
 _MIN_CHART_HEIGHT_CM = 8.0
-_HEADER_ROW = 3  # row 1 the heading, row 2 the total (or blank), then the table
+HEADER_ROW = 3  # row 1 the heading, row 2 the total (or blank), then the table
 _SHEET_TITLE_LIMIT = 31
 _UNSAFE_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
 # Characters XML 1.0 cannot hold; openpyxl refuses them (text pasted from Word has \x0b).
@@ -111,7 +116,7 @@ def _display_width(value: CellValue) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
 
 
-def _put(
+def put_cell(
     ws: Worksheet,
     row: int,
     column: int,
@@ -120,6 +125,8 @@ def _put(
     font: Font = _BODY,
     number_format: str | None = None,
 ) -> Cell:
+    """One cell: text stays text (even "=…", without XML-illegal characters), a number
+    takes `number_format`."""
     cell: Cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
         cell.value = _XML_ILLEGAL.sub("", value)
@@ -136,31 +143,33 @@ def _with_delta(text: str, delta_text: str) -> str:
     return f"{text}（{delta_text}）" if delta_text else text
 
 
-def _table(
+def write_table(
     ws: Worksheet,
     headers: Sequence[str],
     rows: Sequence[Sequence[CellValue]],
     formats: Sequence[str | None],
     aligns: Sequence[str],
 ) -> int:
-    """A bordered table with a bold, shaded header at _HEADER_ROW; returns its last row."""
+    """A bordered table with a bold, shaded header at HEADER_ROW; returns its last row."""
     for column, header in enumerate(headers, start=1):
-        cell = _put(ws, _HEADER_ROW, column, header, font=_BOLD)
-        cell.fill = _HEADER_FILL
-        cell.border = _BOX
-        cell.alignment = _CENTER
-    ws.row_dimensions[_HEADER_ROW].height = _ROW_HEIGHT
+        cell = put_cell(ws, HEADER_ROW, column, header, font=BOLD)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+        cell.alignment = CENTER
+    ws.row_dimensions[HEADER_ROW].height = _ROW_HEIGHT
     for offset, values in enumerate(rows, start=1):
         for column, value in enumerate(values, start=1):
-            cell = _put(ws, _HEADER_ROW + offset, column, value, number_format=formats[column - 1])
-            cell.border = _BOX
+            cell = put_cell(
+                ws, HEADER_ROW + offset, column, value, number_format=formats[column - 1]
+            )
+            cell.border = BOX
             cell.alignment = Alignment(horizontal=aligns[column - 1], vertical="center")
-        ws.row_dimensions[_HEADER_ROW + offset].height = _ROW_HEIGHT
-    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=1)
-    return _HEADER_ROW + len(rows)
+        ws.row_dimensions[HEADER_ROW + offset].height = _ROW_HEIGHT
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+    return HEADER_ROW + len(rows)
 
 
-def _size_columns(ws: Worksheet, minimums: Sequence[int]) -> None:
+def size_columns(ws: Worksheet, minimums: Sequence[int]) -> None:
     """Widths from the widest header or value of each table column (a CJK character
     counts two), capped so that long labels wrap instead of shrinking the printed page."""
     for column, minimum in enumerate(minimums, start=1):
@@ -179,10 +188,10 @@ def _size_columns(ws: Worksheet, minimums: Sequence[int]) -> None:
 
 
 def _table_rows(ws: Worksheet) -> range:
-    return range(_HEADER_ROW, ws.max_row + 1)
+    return range(HEADER_ROW, ws.max_row + 1)
 
 
-def _notes(ws: Worksheet, row: int, notes: Sequence[str], columns: int) -> int:
+def write_notes(ws: Worksheet, row: int, notes: Sequence[str], columns: int) -> int:
     """※ notes under a table, each wrapped across the table's width; returns the last row."""
     width = sum(
         ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, columns + 1)
@@ -190,7 +199,7 @@ def _notes(ws: Worksheet, row: int, notes: Sequence[str], columns: int) -> int:
     for note in notes:
         row += 1
         text = note if note.startswith("※") else f"※{note}"
-        _put(ws, row, 1, text).alignment = _WRAP
+        put_cell(ws, row, 1, text).alignment = _WRAP
         if columns > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
         lines = -(-_display_width(text) // max(1, int(width) - 2))
@@ -226,16 +235,17 @@ def print_setup(ws: Worksheet, title: str, title_rows: str) -> None:
     ws.sheet_view.showGridLines = False
 
 
-def _heading(ws: Worksheet, text: str, second_line: str | None = None) -> None:
-    _put(ws, 1, 1, f"■ {text}", font=_HEADING)
+def write_heading(ws: Worksheet, text: str, second_line: str | None = None) -> None:
+    """A sheet's ■ heading in row 1 and, bold in row 2, its total or subtitle."""
+    put_cell(ws, 1, 1, f"■ {text}", font=_HEADING)
     ws.row_dimensions[1].height = 24
     if second_line:
-        _put(ws, 2, 1, second_line, font=_BOLD)
+        put_cell(ws, 2, 1, second_line, font=BOLD)
 
 
 def _section_sheet(ws: Worksheet, section: Section, comparison: str = "前年度比") -> None:
     total = _with_delta(f"合計 {section.total:,}件", section.total_delta.text)
-    _heading(ws, section.title, total)
+    write_heading(ws, section.title, total)
     ranked = section.style is Style.RANKED
     headers = ["順位", "項目", "件数", comparison]
     formats: list[str | None] = [RANK_FORMAT, None, COUNT_FORMAT, None]
@@ -251,9 +261,9 @@ def _section_sheet(ws: Worksheet, section: Section, comparison: str = "前年度
     if not ranked:
         headers, formats, aligns = headers[1:], formats[1:], aligns[1:]
         rows = [row[1:] for row in rows]
-    last = _table(ws, headers, rows, formats, aligns)
-    _size_columns(ws, [7, 24, 9, 11] if ranked else [24, 9, 11])
-    _notes(ws, last + 1, section.notes, len(headers))
+    last = write_table(ws, headers, rows, formats, aligns)
+    size_columns(ws, [7, 24, 9, 11] if ranked else [24, 9, 11])
+    write_notes(ws, last + 1, section.notes, len(headers))
 
 
 def _axis_title(trend: Trend) -> str:
@@ -318,7 +328,7 @@ def _chart_data(
     for offset, values in enumerate([headers, *rows]):
         for column, value in enumerate(values, start=1):
             number_format = SHARE_FORMAT if isinstance(value, float) else COUNT_FORMAT
-            _put(ws, first + offset, column, value, number_format=number_format)
+            put_cell(ws, first + offset, column, value, number_format=number_format)
         ws.row_dimensions[first + offset].hidden = True
     return first, first + len(rows)
 
@@ -332,7 +342,7 @@ def _chart_height(bars: int, rows_above: int) -> float:
 
 
 def _trend_sheet(ws: Worksheet, trend: Trend) -> None:
-    _heading(ws, trend_heading(trend))
+    write_heading(ws, trend_heading(trend))
     headers = ["項目", *trend.year_labels]
     rows: list[list[CellValue]] = [
         [row.label, *(MISSING if count is None else count for count in row.counts)]
@@ -342,9 +352,9 @@ def _trend_sheet(ws: Worksheet, trend: Trend) -> None:
     if not rows:
         rows = [["記録がありません", *([None] * len(trend.year_labels))]]
     aligns = ["left", *(["right"] * len(trend.year_labels))]
-    last = _table(ws, headers, rows, formats, aligns)
-    _size_columns(ws, [24, *([13] * len(trend.year_labels))])
-    end = _notes(ws, last + 1, trend.notes, len(headers))
+    last = write_table(ws, headers, rows, formats, aligns)
+    size_columns(ws, [24, *([13] * len(trend.year_labels))])
+    end = write_notes(ws, last + 1, trend.notes, len(headers))
     if not trend.rows or not trend.year_labels:
         return
 
@@ -374,7 +384,7 @@ def _trend_sheet(ws: Worksheet, trend: Trend) -> None:
 
 
 def _outreach_sheet(ws: Worksheet, outreach: OutreachShare) -> None:
-    _heading(ws, OUTREACH_TITLE)
+    write_heading(ws, OUTREACH_TITLE)
     headers = ["年度", "相談件数", "うち出向いた先", "割合"]
     rows: list[list[CellValue]] = [
         [label, total, at, share]
@@ -387,9 +397,11 @@ def _outreach_sheet(ws: Worksheet, outreach: OutreachShare) -> None:
         )
     ]
     formats = [None, COUNT_FORMAT, COUNT_FORMAT, SHARE_FORMAT]
-    last = _table(ws, headers, rows, formats, ["left", "right", "right", "right"])
-    _size_columns(ws, [14, 12, 16, 10])
-    end = _notes(ws, last + 1, ("割合は、相談件数のうち出向いた先で受けた相談の割合です。",), 4)
+    last = write_table(ws, headers, rows, formats, ["left", "right", "right", "right"])
+    size_columns(ws, [14, 12, 16, 10])
+    end = write_notes(
+        ws, last + 1, ("割合は、相談件数のうち出向いた先で受けた相談の割合です。",), 4
+    )
     if all(share is None for share in outreach.shares):
         return
 
@@ -421,15 +433,15 @@ def _outreach_sheet(ws: Worksheet, outreach: OutreachShare) -> None:
 
 
 def _support_sheet(ws: Worksheet, split: SupportSplit) -> None:
-    _heading(ws, f"{split.title}（{split.year_label}）")
+    write_heading(ws, f"{split.title}（{split.year_label}）")
     headers = support_headers(split)
     rows: list[list[CellValue]] = [list(values) for values in support_rows(split)]
     formats = [None, *([COUNT_FORMAT] * (len(headers) - 1))]
-    _table(ws, headers, rows, formats, ["left", *(["right"] * (len(headers) - 1))])
-    _size_columns(ws, [24, *([13] * (len(headers) - 1))])
+    write_table(ws, headers, rows, formats, ["left", *(["right"] * (len(headers) - 1))])
+    size_columns(ws, [24, *([13] * (len(headers) - 1))])
     # The 合計 row in bold, as the totals of the other tables.
     for column in range(1, len(headers) + 1):
-        ws.cell(row=_HEADER_ROW + len(rows), column=column).font = _BOLD
+        ws.cell(row=HEADER_ROW + len(rows), column=column).font = BOLD
 
 
 def _overview_sheet(
@@ -437,43 +449,43 @@ def _overview_sheet(
 ) -> None:
     for letter, width in zip("ABC", (46, 18, 18), strict=True):
         ws.column_dimensions[letter].width = width
-    _put(ws, 1, 1, report_title(report), font=_TITLE)
+    put_cell(ws, 1, 1, report_title(report), font=_TITLE)
     ws.row_dimensions[1].height = 28
-    _put(ws, 2, 1, f"{report.comparison_label}は{report.previous_label}との比較です。")
+    put_cell(ws, 2, 1, f"{report.comparison_label}は{report.previous_label}との比較です。")
     row = 3
     details = [(MUNICIPALITY_LABELS.get(k, k), v) for k, v in report.municipality.items() if v]
     if details:
         row += 1
-        _put(ws, row, 1, "■ 市区町村の概要", font=_HEADING)
+        put_cell(ws, row, 1, "■ 市区町村の概要", font=_HEADING)
         for label, value in details:
             row += 1
-            _put(ws, row, 1, label, font=_BOLD).fill = _HEADER_FILL
-            _put(ws, row, 2, value)
+            put_cell(ws, row, 1, label, font=BOLD).fill = HEADER_FILL
+            put_cell(ws, row, 2, value)
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
             for column in (1, 2, 3):
-                ws.cell(row=row, column=column).border = _BOX
+                ws.cell(row=row, column=column).border = BOX
         row += 1
-    row = _notes(ws, row, report.notes, 3) + 1
+    row = write_notes(ws, row, report.notes, 3) + 1
 
     row += 1
-    _put(ws, row, 1, "■ 目次", font=_HEADING)
+    put_cell(ws, row, 1, "■ 目次", font=_HEADING)
     row += 1
     for column, header in enumerate(("表", "合計（件）", report.comparison_label), start=1):
-        cell = _put(ws, row, column, header, font=_BOLD)
-        cell.fill, cell.border, cell.alignment = _HEADER_FILL, _BOX, _CENTER
+        cell = put_cell(ws, row, column, header, font=BOLD)
+        cell.fill, cell.border, cell.alignment = HEADER_FILL, BOX, CENTER
     for name, entry in sheets:
         row += 1
-        link = _put(ws, row, 1, entry.title, font=_LINK)
+        link = put_cell(ws, row, 1, entry.title, font=LINK_FONT)
         link.hyperlink = Hyperlink(
             ref=link.coordinate, location=f"{quote_sheetname(name)}!A1", display=entry.title
         )
         if isinstance(entry.table, Section):
-            _put(ws, row, 2, entry.table.total, number_format=COUNT_FORMAT)
-            _put(ws, row, 3, entry.table.total_delta.text or None).alignment = Alignment(
+            put_cell(ws, row, 2, entry.table.total, number_format=COUNT_FORMAT)
+            put_cell(ws, row, 3, entry.table.total_delta.text or None).alignment = Alignment(
                 horizontal="right"
             )
         for column in (1, 2, 3):
-            ws.cell(row=row, column=column).border = _BOX
+            ws.cell(row=row, column=column).border = BOX
 
 
 def sheet_title(title: str, used: set[str]) -> str:
@@ -507,7 +519,7 @@ def add_table_sheets(
             _support_sheet(ws, entry.table)
         else:
             _outreach_sheet(ws, entry.table)
-        print_setup(ws, footer, f"1:{_HEADER_ROW}")
+        print_setup(ws, footer, f"1:{HEADER_ROW}")
     return sheets
 
 
