@@ -28,7 +28,7 @@ from tsunagu.records.services import (
     new_entry_token,
     record_outing,
 )
-from tsunagu.records.views import LAST_PLACE_KEY, _fiscal_year_from, list_url
+from tsunagu.records.views import LAST_PLACE_KEY, fiscal_year_from, list_url
 from tsunagu.reports.closures import notice_if_closed
 
 MAX_ROWS = 30  # the formset's max_num
@@ -39,7 +39,7 @@ def outing_new(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     already_saved = None
     if request.method == "POST":
-        fiscal_year = _fiscal_year_from(request.POST.get("date"))
+        fiscal_year = fiscal_year_from(request.POST.get("date"))
         form = OutingForm(request.POST, fiscal_year=fiscal_year)
         formset = ConsultationFormSet(request.POST, prefix="c", fiscal_year=fiscal_year)  # type: ignore[call-arg]
         # Sent again (Back, then 保存): said before the form is judged, whatever it holds now.
@@ -87,7 +87,7 @@ def outing_new(request: HttpRequest) -> HttpResponse:
         if request.GET.get("date"):
             initial["date"] = request.GET["date"]
         initial["entry_token"] = new_entry_token()
-        fiscal_year = _fiscal_year_from(initial["date"])
+        fiscal_year = fiscal_year_from(initial["date"])
         form = OutingForm(initial=initial, fiscal_year=fiscal_year)
         formset = ConsultationFormSet(prefix="c", fiscal_year=fiscal_year)  # type: ignore[call-arg]
     return render(
@@ -108,7 +108,7 @@ def outing_choices(request: HttpRequest) -> HttpResponse:
     the two activity kinds and each row's categories. The target, the notes and the rest
     of every row are not sent back: they stay in the page as typed."""
     post = request.POST
-    fiscal_year = _fiscal_year_from(post.get("date"))
+    fiscal_year = fiscal_year_from(post.get("date"))
     initial: dict[str, Any] = {key: post.get(key) for key in OutingForm.base_fields}
     kind_notices = []
     for name, label in (("visit_kind", "出向きの記録"), ("consultation_kind", "相談の活動種別")):

@@ -76,7 +76,9 @@ def list_url(fiscal_year: int, *, saved: Iterable[int] = (), deleted: int | None
     return f"{reverse('records:list')}?{params.urlencode(safe=',')}{anchor}"
 
 
-def _fiscal_year_from(value: Any) -> int:
+def fiscal_year_from(value: Any) -> int:
+    """The fiscal year of a typed date, whose lists an entry form offers (the record's and
+    the outing's); this fiscal year while the date is blank or cannot be read."""
     try:
         return fiscal_year_of(parse_date(value)) if value else current_fiscal_year()
     except DateParseError:
@@ -106,7 +108,7 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
     user: User = request.user
     already_saved = None
     if request.method == "POST":
-        form = RecordForm(request.POST, fiscal_year=_fiscal_year_from(request.POST.get("date")))
+        form = RecordForm(request.POST, fiscal_year=fiscal_year_from(request.POST.get("date")))
         form.for_new_row()
         # Sent again (Back, then 保存): said before the form is judged, whatever it holds now.
         already_saved = find_saved_entry(request.POST.get("entry_token", ""))
@@ -142,7 +144,7 @@ def record_new(request: AuthenticatedRequest) -> HttpResponse:
         initial = initial_for(user, request.session.get(LAST_PLACE_KEY))
         initial.update({k: v for k, v in request.GET.items() if k in RecordForm.base_fields})
         initial["entry_token"] = new_entry_token()
-        form = RecordForm(initial=initial, fiscal_year=_fiscal_year_from(initial.get("date")))
+        form = RecordForm(initial=initial, fiscal_year=fiscal_year_from(initial.get("date")))
     return render(
         request,
         "records/record_form.html",
@@ -163,7 +165,7 @@ def record_choices(request: AuthenticatedRequest) -> HttpResponse:
     The lists of activity kinds and categories are yearly, so a date in another year needs
     other choices; every other field stays as typed in the page, untouched. Posted, not put
     in a URL: the form holds the note."""
-    fiscal_year = _fiscal_year_from(request.POST.get("date"))
+    fiscal_year = fiscal_year_from(request.POST.get("date"))
     kind, kind_notice = carry_kind(request.POST.get("activity_kind"), fiscal_year)
     categories, category_notices = carry_categories(request.POST.getlist("categories"), fiscal_year)
     initial: dict[str, Any] = {key: request.POST.get(key) for key in RecordForm.base_fields}
@@ -195,7 +197,7 @@ def record_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = RecordForm(
             request.POST,
-            fiscal_year=_fiscal_year_from(request.POST.get("date")),
+            fiscal_year=fiscal_year_from(request.POST.get("date")),
             instance_staff=record.staff,
         )
         if form.is_valid():
