@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, Q
+from django.db.models import Count, Func, Q
 
 from tsunagu.directory.models import (
     ActivityGroup,
@@ -89,48 +89,60 @@ class _Baseline:
         return self.tables.get((year, table), {})
 
 
-class _Tally:
-    """The scope's records of the trend years counted by every dimension the report reads:
-    one GROUP BY, whose rows (as many as the combinations in use, never as many as the
-    records) are summed here in one pass."""
+class Tally:
+    """The scope's records counted by every dimension a report reads, in one GROUP BY
+    whose rows (as many as the combinations in use, never as many as the records) are
+    summed here in one pass: by activity kind, by target (`targets`), by consulter type,
+    the consultations and those received at outreach. The counts are keyed by `bucket`,
+    a field or an expression: the fiscal year for the yearly report, the month for the
+    monthly statistics (monthly.py), so that both count by the same rules."""
 
-    def __init__(self, records: RecordQuerySet) -> None:
-        group_kinds = dict(ActivityGroup.objects.values_list("id", "kind__name"))
+    def __init__(
+        self,
+        records: RecordQuerySet,
+        *,
+        bucket: str | Func = "fiscal_year",
+        targets: bool = True,
+    ) -> None:
+        group_kinds = dict(ActivityGroup.objects.values_list("id", "kind__name")) if targets else {}
         by_kind: dict[tuple[int, int], int] = defaultdict(int)
         by_target: dict[tuple[int, str], int] = defaultdict(int)
         by_type: dict[tuple[int, int], int] = defaultdict(int)
         consultations: dict[int, int] = defaultdict(int)
         at_outreach: dict[int, int] = defaultdict(int)
+        records = records.order_by()
+        if not isinstance(bucket, str):
+            records = records.annotate(bucket=bucket)
+            bucket = "bucket"
         # The record_report index's column order: SQLite then counts while it reads the
         # index, without sorting and without reading the table. COUNT(*), not COUNT(id):
         # PostgreSQL's index does not hold the id.
-        rows = (
-            records.order_by()
-            .values_list(
-                "fiscal_year",
-                "activity_kind_id",
-                "consulter_type_id",
-                "place",
-                "target_group_id",
-                "target_region_id",
-            )
-            .annotate(n=Count("*"))
-        )
-        for fy, kind, consulter_type, place, group, region, n in rows:
-            by_kind[fy, kind] += n
-            target = group_kinds[group] if group else (REGION_TARGET if region else NO_TARGET)
-            by_target[fy, target] += n
+        columns = [bucket, "activity_kind_id", "consulter_type_id", "place"]
+        if targets:
+            columns += ["target_group_id", "target_region_id"]
+        rows = records.values_list(*columns).annotate(n=Count("*"))
+        for key, kind, consulter_type, place, *target, n in rows:
+            by_kind[key, kind] += n
+            if targets:
+                group, region = target
+                by_target[key, _target_name(group_kinds, group, region)] += n
             if consulter_type:
-                by_type[fy, consulter_type] += n
-                consultations[fy] += n
+                by_type[key, consulter_type] += n
+                consultations[key] += n
                 if place == Place.OUTREACH:
-                    at_outreach[fy] += n
+                    at_outreach[key] += n
         self.by_kind = dict(by_kind)
         self.by_target = dict(by_target)
         self.by_type = dict(by_type)
         self.consultations = dict(consultations)
         self.at_outreach = dict(at_outreach)
-        self.years = {fy for fy, _ in self.by_kind}
+        self.buckets = {key for key, _ in self.by_kind}
+
+
+def _target_name(group_kinds: dict[int, str], group: int | None, region: int | None) -> str:
+    if group:
+        return group_kinds[group]
+    return REGION_TARGET if region else NO_TARGET
 
 
 def build_report(
@@ -149,13 +161,13 @@ def build_report(
     records = scope.records()
     if period is not None:
         records = records.filter(_dates_of(period, TREND_YEARS))
-    tally = _Tally(records.filter(fiscal_year__in=years))
+    tally = Tally(records.filter(fiscal_year__in=years))
     # The two years compared, filtered once: a second IN on the same column would only
     # mislead PostgreSQL's row estimates.
     pair = records.filter(fiscal_year__in=(fiscal_year, previous_year))
     # Baseline figures describe the whole city: they stand in for a year only when the
     # report is city-wide and that year has no records at all.
-    record_years = tally.years
+    record_years = tally.buckets
     baseline = (
         _Baseline(y for y in years if y not in record_years)
         if scope.is_city and period is None
@@ -243,7 +255,7 @@ def _without_era(period: Period) -> str:
 
 def _consultation_sections(
     pair: RecordQuerySet,
-    tally: _Tally,
+    tally: Tally,
     fiscal_year: int,
     baseline: _Baseline,
     has_previous: bool,
@@ -365,7 +377,7 @@ def _agency_table(
     )
 
 
-def _kind_trend(tally: _Tally, years: tuple[int, ...], baseline: _Baseline) -> Trend:
+def _kind_trend(tally: Tally, years: tuple[int, ...], baseline: _Baseline) -> Trend:
     counts = tally.by_kind
     kinds = list(
         ActivityKind.objects.filter(fiscal_year__in=years).prefetch_related("predecessors")
@@ -407,7 +419,7 @@ def _kind_trend(tally: _Tally, years: tuple[int, ...], baseline: _Baseline) -> T
     )
 
 
-def _target_trend(tally: _Tally, years: tuple[int, ...]) -> Trend:
+def _target_trend(tally: Tally, years: tuple[int, ...]) -> Trend:
     counts = tally.by_target
     labels = [REGION_TARGET, *GroupKind.objects.values_list("name", flat=True), NO_TARGET]
     rows = [
@@ -424,7 +436,7 @@ def _target_trend(tally: _Tally, years: tuple[int, ...]) -> Trend:
     )
 
 
-def _outreach(tally: _Tally, years: tuple[int, ...]) -> OutreachShare:
+def _outreach(tally: Tally, years: tuple[int, ...]) -> OutreachShare:
     return OutreachShare(
         years=years,
         year_labels=tuple(fiscal_year_label(y) for y in years),

@@ -2,19 +2,18 @@
 collects: one row per month, April to March, and their total; columns the activity kinds
 of the year, the consultations by consulter type, and the share received at outreach.
 
-Counted by the same rules as the yearly report (builder.py): a record of the year counts
-under its activity kind; a record with a consulter type is a consultation; the share is
-the report's own (renderers/text.share_text). So the 合計 row is the year's report."""
+Counted by the yearly report's own loop (builder.Tally, by month instead of by year): a
+record of the year counts under its activity kind; a record with a consulter type is a
+consultation; the share is the report's own (renderers/text.share_text). So the 合計 row
+is the year's report."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 
 from tsunagu.lib.fiscal import fiscal_year_label
-from tsunagu.records.models import ActivityKind, ConsulterType, Place
-from tsunagu.reports.builder import Scope
+from tsunagu.records.models import ActivityKind, ConsulterType
+from tsunagu.reports.builder import Scope, Tally
 from tsunagu.reports.period import FISCAL_MONTHS
 from tsunagu.reports.renderers.text import share_text
 
@@ -58,32 +57,18 @@ def build_monthly(fiscal_year: int, scope: Scope | None = None) -> MonthlyTable:
     scope = scope or Scope()
     kinds = list(ActivityKind.objects.filter(fiscal_year=fiscal_year))
     types = list(ConsulterType.objects.filter(active=True))
-    by_kind: dict[tuple[int, int], int] = defaultdict(int)
-    by_type: dict[tuple[int, int], int] = defaultdict(int)
-    consultations: dict[int, int] = defaultdict(int)
-    at_outreach: dict[int, int] = defaultdict(int)
-    rows = (
-        scope.records()
-        .filter(fiscal_year=fiscal_year)
-        .order_by()
-        .annotate(month=ExtractMonth("date"))
-        .values_list("month", "activity_kind_id", "consulter_type_id", "place")
-        .annotate(n=Count("*"))
+    tally = Tally(
+        scope.records().filter(fiscal_year=fiscal_year),
+        bucket=ExtractMonth("date"),
+        targets=False,
     )
-    for month, kind, consulter_type, place, n in rows:
-        by_kind[month, kind] += n
-        if consulter_type:
-            by_type[month, consulter_type] += n
-            consultations[month] += n
-            if place == Place.OUTREACH:
-                at_outreach[month] += n
     months = tuple(
         MonthlyRow(
             label=f"{month}月",
-            kinds=tuple(by_kind.get((month, k.pk), 0) for k in kinds),
-            types=tuple(by_type.get((month, t.pk), 0) for t in types),
-            consultations=consultations.get(month, 0),
-            at_outreach=at_outreach.get(month, 0),
+            kinds=tuple(tally.by_kind.get((month, k.pk), 0) for k in kinds),
+            types=tuple(tally.by_type.get((month, t.pk), 0) for t in types),
+            consultations=tally.consultations.get(month, 0),
+            at_outreach=tally.at_outreach.get(month, 0),
         )
         for month in FISCAL_MONTHS
     )
