@@ -27,6 +27,8 @@ from tsunagu.transfer.formats import (
     find_entity,
 )
 from tsunagu.transfer.importers.base import Importer, ImportRefused
+from tsunagu.transfer.importers.baseline import COLUMNS as BASELINE_COLUMNS
+from tsunagu.transfer.importers.baseline import BaselineImporter
 from tsunagu.transfer.importers.categories import CategoryImporter
 from tsunagu.transfer.importers.consulter_types import ConsulterTypeImporter
 from tsunagu.transfer.importers.directory import DirectoryImporter
@@ -152,10 +154,14 @@ def open_importer(
     if kind == Kind.DIRECTORY:
         return DirectoryImporter(_directory_sheets(data, filename, entity))
     if kind == Kind.BASELINE:
-        from tsunagu.reports.baseline import COLUMNS, BaselineImporter
-
         return BaselineImporter(
-            read_table(data, filename, columns=COLUMNS, required=COLUMNS, allow_empty=True)
+            read_table(
+                data,
+                filename,
+                columns=BASELINE_COLUMNS,
+                required=BASELINE_COLUMNS,
+                allow_empty=True,
+            )
         )
     raise ValueError(kind)
 
