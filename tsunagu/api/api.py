@@ -36,6 +36,7 @@ from tsunagu.records.rules import NOTE_HIDDEN
 from tsunagu.records.services import EditConflict, create_record, log_note_read, update_record
 from tsunagu.records.support_kind import support_kind_of
 from tsunagu.reports.builder import Scope
+from tsunagu.reports.period import Period, PeriodError, parse_period
 from tsunagu.reports.renderers.jsonio import report_to_dict
 from tsunagu.reports.services import figures_for
 
@@ -477,16 +478,48 @@ def record_update(
 # --- the report -----------------------------------------------------------------------------
 
 
+class ReportQuery(s.Strict):
+    period: str | None = Field(
+        default=None,
+        max_length=40,
+        description=(
+            "年度の中の期間（2020-04、2020-Q1、2020-H1、2020-04..2020-09、"
+            "2020-05-03..2020-08-20。Q・H は年度の四半期・半期）。省略すると年度全体"
+        ),
+    )
+
+
+def _report_period(text: str, fiscal_year: int) -> Period:
+    """The period asked for, read as `tsunagu report --period` reads it; 422 with the
+    parser's own sentence, or when it lies in another fiscal year than the path's."""
+    try:
+        period = parse_period(text)
+    except PeriodError as error:
+        raise Problem(422, str(error), errors=[{"field": "period", "detail": str(error)}]) from None
+    if period.fiscal_year != fiscal_year:
+        detail = (
+            f"期間（{period.span}）は{fiscal_year_label(period.fiscal_year)}の期間です。"
+            f"/reports/{period.fiscal_year} で尋ねるか、"
+            f"{fiscal_year_label(fiscal_year)}の中の期間を指定してください。"
+        )
+        raise Problem(422, detail, errors=[{"field": "period", "detail": detail}])
+    return period
+
+
 @api.get(
     "/reports/{fiscal_year}",
     response={200: s.ReportOut, **PROBLEMS},
-    summary="年度の実績報告（docs/report-json.md の JSON。締めた年度は公表値）",
+    summary=(
+        "年度の実績報告（docs/report-json.md の JSON。締めた年度は公表値）。"
+        "period で年度の中の期間（月・四半期・半期・日付の範囲）"
+    ),
     tags=["実績報告"],
     auth=TokenAuth("report.view"),
 )
 @ruled("report.view")
-def report(request: HttpRequest, fiscal_year: int = YEAR) -> Any:
-    return report_to_dict(figures_for(fiscal_year, Scope()).report)
+def report(request: HttpRequest, filters: Query[ReportQuery], fiscal_year: int = YEAR) -> Any:
+    period = None if filters.period is None else _report_period(filters.period, fiscal_year)
+    return report_to_dict(figures_for(fiscal_year, Scope(), period).report)
 
 
 # --- referrals ------------------------------------------------------------------------------

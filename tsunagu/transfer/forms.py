@@ -71,7 +71,7 @@ class ExportForm(forms.Form):
         label="年度",
         required=False,
         max_length=20,
-        help_text="2020 や 令和2年度 のように。空欄なら、すべての年度を出力します（マスタと相談者区分には年度はありません）。",
+        help_text="「2020」「令和2年度」のように入力します。空欄なら、すべての年度を出力します（マスタと相談者区分には年度はありません）。",
     )
     entity = forms.ChoiceField(
         label="マスタの種類",

@@ -72,7 +72,7 @@ def _directory_sheets(
 ) -> list[tuple[EntityFormat, Table]]:
     chosen = find_entity(entity) if entity else None
     if entity and chosen is None:
-        raise TableError(f"マスタの種類「{entity}」はありません。{entity_names()} のどれかです。")
+        raise TableError(f"マスタの種類「{entity}」はありません。{entity_names()}のどれかです。")
     if table_format(filename) == "csv":
         chosen = chosen or find_entity(PurePath(filename).stem)
         if chosen is None:
@@ -94,7 +94,7 @@ def _directory_sheets(
         raise TableError(
             "シート名がマスタの種類と合いません："
             + "、".join(f"「{n}」" for n in unknown)
-            + f"。シート名は {entity_names()} のどれかにしてください。"
+            + f"。シート名は{entity_names()}のどれかにしてください。"
         )
     sheets: list[tuple[EntityFormat, Table]] = []
     errors: list[RowError] = []

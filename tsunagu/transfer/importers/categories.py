@@ -133,10 +133,12 @@ class CategoryImporter(Importer):
             return None
         found = types.get(normalize(text))
         if found is None:
-            choices = "、".join([*(t.name for t in types.values()), ACTIVITY_KIND_TYPE])
+            choices = "".join(
+                f"「{name}」" for name in [*(t.name for t in types.values()), ACTIVITY_KIND_TYPE]
+            )
             cells.problem(
                 "相談者区分",
-                f"相談者区分「{text}」はありません。{choices} のどれかを書いてください。",
+                f"相談者区分「{text}」はありません。{choices}のどれかを書いてください。",
             )
             return False
         if found.report_style == ReportStyle.TOTAL:

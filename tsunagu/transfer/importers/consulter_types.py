@@ -33,7 +33,7 @@ class TypeRow:
 
 
 def _shape_choices() -> str:
-    return "・".join(CONSULTER_TYPE_SHAPES)
+    return "".join(f"「{shape}」" for shape in CONSULTER_TYPE_SHAPES)
 
 
 class ConsulterTypeImporter(Importer):
@@ -64,7 +64,7 @@ class ConsulterTypeImporter(Importer):
             if shape_text and style is None:
                 cells.problem(
                     "集計の形",
-                    f"集計の形「{shape_text}」は使えません。{_shape_choices()} のどれかを書いてください。",
+                    f"集計の形「{shape_text}」は使えません。{_shape_choices()}のどれかを書いてください。",
                 )
             order = cells.count("順")
             key = normalize(name)

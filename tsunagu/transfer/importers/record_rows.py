@@ -267,9 +267,9 @@ class RecordResolver:
             return None
         place = self.lookups.places.get(self.norm(text))
         if place is None:
-            choices = "、".join(str(p.label) for p in Place)
+            choices = "".join(f"「{p.label}」" for p in Place)
             cells.problem(
-                "場所", f"場所「{text}」は使えません。{choices} のどれかを書いてください。"
+                "場所", f"場所「{text}」は使えません。{choices}のどれかを書いてください。"
             )
         return place
 
@@ -360,7 +360,7 @@ class RecordResolver:
             cells.problem(
                 SUPPORT_KIND_COLUMN,
                 f"個別・地域の区分「{text}」は使えません。"
-                "空欄（自動）、個別支援、地域支援 のどれかを書いてください。",
+                "「個別支援」か「地域支援」を書くか、空欄（自動）にしてください。",
             )
         return kind
 
@@ -404,10 +404,10 @@ class RecordResolver:
             return None
         found = self.lookups.types.get(self.norm(text))
         if found is None:
-            choices = "、".join(t.name for t in self.lookups.types.values())
+            choices = "".join(f"「{t.name}」" for t in self.lookups.types.values())
             cells.problem(
                 "相談者区分",
-                f"相談者区分「{text}」はありません。{choices} のどれかを書いてください。",
+                f"相談者区分「{text}」はありません。{choices}のどれかを書いてください。",
             )
         return found
 

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             entity = find_entity(options["entity"])
             if entity is None:
                 raise CommandError(
-                    f"マスタの種類「{options['entity']}」はありません。{entity_names()} のどれかです。"
+                    f"マスタの種類「{options['entity']}」はありません。{entity_names()}のどれかです。"
                 )
         if options["kind"] == Kind.DIRECTORY and fmt == "csv" and entity is None:
             raise CommandError(
