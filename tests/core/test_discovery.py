@@ -55,3 +55,9 @@ def test_every_app_that_names_its_audit_actions_is_found() -> None:
 def test_only_the_known_contributions_are_asked_for() -> None:
     with pytest.raises(LookupError):
         app_modules("dashbord")
+
+
+def test_every_app_that_registers_downloads_is_found() -> None:
+    root = Path(__file__).resolve().parents[2] / "tsunagu"
+    expected = sorted(f"tsunagu.{p.parent.name}.exporters" for p in root.glob("*/exporters.py"))
+    assert sorted(m.__name__ for m in app_modules("exporters")) == expected

@@ -3,6 +3,7 @@ account never sees (names, contact)."""
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -193,7 +194,10 @@ def test_reading_a_registration_or_an_offer_is_logged_without_a_name(  # type: i
 def test_the_insurance_export_is_logged(centre, admin_client, admin_user):  # type: ignore[no-untyped-def]
     response = admin_client.get("/volunteers/insurance/2020/xlsx/")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    disposition = response["Content-Disposition"]
+    # RFC 6266: the charset's name is case-insensitive (Django writes utf-8).
+    assert disposition.lower().startswith("attachment; filename*=utf-8''")
+    assert quote("ボランティア保険加入者一覧_令和2年度.xlsx") in disposition
     entry = AuditEntry.objects.get(action="volunteers.insurance.exported")
     assert entry.actor == admin_user
     assert entry.changes == {"fiscal_year": "令和2年度", "rows": 1}

@@ -10,14 +10,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Min, Q
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import get_case_for_user
+from tsunagu.cases.exporters import CaseExport
 from tsunagu.cases.forms import CaseForm, LinkRecordForm, StatusForm, case_initial
 from tsunagu.cases.matching import suggest_case_volunteers, suggest_groups
 from tsunagu.cases.models import (
@@ -25,14 +26,13 @@ from tsunagu.cases.models import (
     Case,
     CaseStatus,
 )
-from tsunagu.cases.queries import EXPORT_HEADERS, case_counts, export_rows
+from tsunagu.cases.queries import case_counts
 from tsunagu.cases.services import (
     TRANSITIONS,
     PossibleDuplicate,
     change_status,
     create_case,
     link_record,
-    log_case_export,
     log_duplicate_warning,
     unlink_record,
     update_case,
@@ -40,8 +40,8 @@ from tsunagu.cases.services import (
 from tsunagu.cases.timeline import build_timeline
 from tsunagu.core.access import can, rule, writers
 from tsunagu.core.concurrency import Conflict, edit_page
+from tsunagu.core.exporters import download
 from tsunagu.core.params import ChoiceField, IdField, QueryForm
-from tsunagu.lib.tabular import write_xlsx
 from tsunagu.records.models import SupportRecord
 
 PAGE_SIZE = 50
@@ -311,14 +311,6 @@ def suggestions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @rule("case.export")
-def export(request: AuthenticatedRequest) -> HttpResponse:
+def export(request: AuthenticatedRequest) -> HttpResponseBase:
     """All cases as .xlsx, without names or contacts; the export itself is logged."""
-    rows = export_rows(Case.objects.all())
-    data = write_xlsx([("個別支援", EXPORT_HEADERS, rows)])
-    log_case_export(by=request.user, count=len(rows), fmt="xlsx")
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"個別支援_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    return response
+    return download(request, CaseExport)

@@ -1,7 +1,8 @@
 """The modules apps contribute to shared screens, found in one place.
 
 `tsunagu.<app>.dashboard` adds a panel to the home page and `tsunagu.<app>.audit_labels`
-names its audit actions in Japanese. An app without the module contributes nothing; a
+names its audit actions in Japanese; `tsunagu.<app>.exporters` registers its downloads
+(core/exporters.py). An app without the module contributes nothing; a
 module that exists but fails to import raises, so that a mistake inside it stops start-up
 instead of making a panel or a label quietly disappear. The modules are imported once, in
 INSTALLED_APPS order, when the apps are ready (core's AppConfig)."""
@@ -15,7 +16,7 @@ from typing import Any
 from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 
-CONTRIBUTIONS = ("dashboard", "audit_labels")
+CONTRIBUTIONS = ("dashboard", "audit_labels", "exporters")
 
 
 def modules_in(configs: Iterable[Any], name: str) -> tuple[ModuleType, ...]:

@@ -17,6 +17,7 @@ LABELS = {
     "grants.fundraising_list.added": "募金の方法・運動を追加しました",
     "grants.fundraising_list.updated": "募金の方法・運動を変更しました",
     "grants.demo_loaded": "デモ用の助成金・募金のデータを読み込みました",
+    "grants.summary.exported": "助成金の年度一覧をファイルに出力しました",
 }
 
 AUDITED = {

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +16,13 @@ from tsunagu.audit.descriptions import describe, describe_changes
 from tsunagu.audit.models import AuditEntry
 from tsunagu.core.access import can, refusal, rule
 from tsunagu.core.concurrency import Conflict, edit_page
+from tsunagu.core.exporters import download
 from tsunagu.core.params import FiscalYearField, QueryForm
 from tsunagu.directory.models import Region
 from tsunagu.grants import forms as grant_forms
 from tsunagu.grants.access import get_grant_for_user
 from tsunagu.grants.charts import render_fundraising_svg
+from tsunagu.grants.exporters import GrantSummaryExport
 from tsunagu.grants.fundraising import fall_text, fundraising_trend, fundraising_years
 from tsunagu.grants.models import (
     FundraisingDrive,
@@ -45,7 +48,6 @@ from tsunagu.grants.services import (
     settle_grant,
     update_application,
 )
-from tsunagu.grants.xlsx import render_summary_xlsx
 from tsunagu.lib.amounts import format_yen
 from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,
@@ -99,15 +101,8 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("grant.view")
-def summary_xlsx(request: AuthenticatedRequest, fy: int) -> HttpResponse:
-    summary = year_summary(_year_or_404(fy))
-    response = HttpResponse(
-        render_summary_xlsx(summary),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"grants-{fy}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def summary_xlsx(request: AuthenticatedRequest, fy: int) -> HttpResponseBase:
+    return download(request, GrantSummaryExport, fiscal_year=_year_or_404(fy))
 
 
 @rule("grant.configure")

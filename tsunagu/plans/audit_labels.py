@@ -14,6 +14,7 @@ LABELS = {
     "plans.target.activated": "計画の対象を有効に戻しました",
     "plans.import.done": "エリア別計画をファイルから取り込みました",
     "plans.demo_loaded": "デモ用のエリア別計画を読み込みました",
+    "plans.plan.exported": "エリア別計画をファイルに出力しました",
 }
 
 AUDITED = {

@@ -8,14 +8,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.core.access import rule
 from tsunagu.core.concurrency import Conflict, edit_page
+from tsunagu.core.exporters import download
 from tsunagu.core.params import FiscalYearField, FlagField, IdField, QueryForm
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import (
@@ -26,6 +28,7 @@ from tsunagu.plans.access import (
     get_record_to_link,
     get_target_for_user,
 )
+from tsunagu.plans.exporters import PlanExport
 from tsunagu.plans.forms import (
     GoalFormSet,
     ImportForm,
@@ -62,14 +65,12 @@ from tsunagu.plans.services import (
     update_plan,
 )
 from tsunagu.plans.spreadsheet import PLAN_COLUMNS, PROGRESS_COLUMNS, PlanImportError
-from tsunagu.plans.spreadsheet import export_plans as build_workbook
 from tsunagu.plans.spreadsheet import import_plans as read_workbook
 from tsunagu.records.models import ActivityKind
 from tsunagu.records.queries import default_record_year
 
 PAGE_SIZE = 50
 LIST_SENT = "initiatives_listed"  # the hidden field of record_link.html's checkbox list
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class YearQuery(QueryForm):
@@ -428,26 +429,20 @@ def record_link(request: AuthenticatedRequest) -> HttpResponse:
 # --- import and export ----------------------------------------------------------------
 
 
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    return response
-
-
 @rule("plan.view")
-def export_all(request: AuthenticatedRequest) -> HttpResponse:
+def export_all(request: AuthenticatedRequest) -> HttpResponseBase:
     plans = Plan.objects.with_contents()
     # A download shows no page: an unusable ?region= exports every plan, said nowhere.
     if (region := RegionQuery.parse(request.GET).get("region")) is not None:
         plans = plans.filter(region_id=region)
-    return _xlsx_response(build_workbook(plans), "エリア別地域福祉活動計画.xlsx")
+    return download(request, PlanExport, plans=plans, filename="エリア別地域福祉活動計画.xlsx")
 
 
 @rule("plan.view")
-def export_one(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def export_one(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     plan = get_plan_for_user(request, pk)
     filename = f"エリア別計画_{plan.region.name}_{plan.start_year}-{plan.end_year}.xlsx"
-    return _xlsx_response(build_workbook([plan]), filename)
+    return download(request, PlanExport, plans=[plan], filename=filename)
 
 
 @rule("plan.edit")

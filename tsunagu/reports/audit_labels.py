@@ -2,7 +2,11 @@
 
 from tsunagu.audit.registry import Audited
 
-LABELS = {"reports.book.exported": "事業報告の資料をファイルに出力しました"}
+LABELS = {
+    "reports.book.exported": "事業報告の資料をファイルに出力しました",
+    "reports.report.exported": "実績をファイルに出力しました",
+    "reports.monthly.exported": "月別統計をファイルに出力しました",
+}
 
 AUDITED = {"reports.yearclosure": Audited("{obj}")}
 UNAUDITED = {"reports.baselinefigure": "取り込みとして、過去の集計値の取り込みの履歴に残ります。"}

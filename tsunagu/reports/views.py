@@ -1,9 +1,9 @@
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,22 +11,18 @@ from django.views.decorators.http import require_POST
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, rule
+from tsunagu.core.exporters import download
 from tsunagu.core.params import ParsedQuery
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.records.queries import default_record_year, years_with_records
 from tsunagu.reports.builder import Scope
 from tsunagu.reports.closures import is_closed
 from tsunagu.reports.differences import compare_counts
+from tsunagu.reports.exporters import MonthlyExport, ReportExport
 from tsunagu.reports.forms import CompareForm, PeriodQuery, ReopenForm, ReportQueryForm, period_of
 from tsunagu.reports.monthly import build_monthly
 from tsunagu.reports.period import Period
-from tsunagu.reports.renderers.csvio import find_table, render_csv, render_csv_zip
 from tsunagu.reports.renderers.html import chart_context
-from tsunagu.reports.renderers.jsonio import render_json
-from tsunagu.reports.renderers.monthly_xlsx import render_monthly_xlsx
-from tsunagu.reports.renderers.text import render_text
-from tsunagu.reports.renderers.xlsx import render_xlsx
-from tsunagu.reports.result import Report
 from tsunagu.reports.services import close_year, figures_for, reopen_year
 
 
@@ -87,48 +83,20 @@ def report_page(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 @rule("report.view")
-def report_download(request: AuthenticatedRequest) -> HttpResponse:
+def report_download(request: AuthenticatedRequest) -> HttpResponseBase:
     _, fiscal_year, scope = _query(request)
     _, period, _ = _period(request, fiscal_year)
     if period is not None:
         fiscal_year = period.fiscal_year
     report = figures_for(fiscal_year, scope, period).report
-    return download_response(report, request.GET.get("format", ""), request.GET.get("table", ""))
-
-
-def download_response(report: Report, fmt: str, table: str = "") -> HttpResponse:
-    stem = f"実績_{report.title_label}_{report.scope_label}"
-    if fmt == "text":
-        return _attachment(
-            render_text(report).encode("utf-8"), f"{stem}.txt", "text/plain; charset=utf-8"
-        )
-    if fmt == "json":
-        return _attachment(render_json(report).encode("utf-8"), f"{stem}.json", "application/json")
-    if fmt == "xlsx":
-        return _attachment(
-            render_xlsx(report),
-            f"{stem}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    if fmt == "csv" and table:
-        found = find_table(report, table)
-        if found is None:
-            raise Http404("その表はありません。")
-        return _attachment(
-            render_csv(found.table, report.comparison_label),
-            f"{stem}_{found.title}.csv",
-            "text/csv; charset=utf-8",
-        )
-    if fmt == "csv":
-        return _attachment(render_csv_zip(report), f"{stem}_CSV.zip", "application/zip")
-    raise Http404("その形式には対応していません。")
+    return download(
+        request,
+        ReportExport,
+        report=report,
+        fmt=request.GET.get("format", ""),
+        table=request.GET.get("table", ""),
+    )
 
 
 @rule("report.close")
@@ -207,11 +175,6 @@ def monthly_page(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("report.view")
-def monthly_download(request: AuthenticatedRequest) -> HttpResponse:
+def monthly_download(request: AuthenticatedRequest) -> HttpResponseBase:
     _, fiscal_year, scope = _query(request)
-    table = build_monthly(fiscal_year, scope)
-    return _attachment(
-        render_monthly_xlsx(table),
-        f"月別統計_{table.fiscal_year_label}_{table.scope_label}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return download(request, MonthlyExport, table=build_monthly(fiscal_year, scope))

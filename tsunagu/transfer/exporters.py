@@ -5,19 +5,17 @@ same staff accounts) and gives the same records: the columns are the import form
 docs/import-formats.md.
 """
 
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import time
 from itertools import islice
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from django.db import models, transaction
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.utils.http import content_disposition_header
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
+from tsunagu.core.exporters import CONTENT_TYPES, Exporter, ExportFile, register, serve
 from tsunagu.directory.models import ActivityGroup, Agency, GroupKind, Region, Zone
 from tsunagu.lib.fiscal import fiscal_year_label
 from tsunagu.lib.tabular import Cell, SizedRows, csv_chunks, save_xlsx, write_xlsx
@@ -42,10 +40,6 @@ from tsunagu.transfer.formats import (
 from tsunagu.transfer.importers.record_rows import agency_cell
 from tsunagu.transfer.values import StaffLookup
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 CHUNK_SIZE = 2000
 
 Rows = Iterator[list[Cell]]
@@ -402,35 +396,108 @@ def log_export(*, by: User | None, kind: str, fmt: str, rows: int) -> None:
         )
 
 
-def download_response(data: bytes, fmt: str, filename_stem: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    _attach(response, fmt, filename_stem)
-    return response
+# --- the downloads (core/exporters.py) -----------------------------------------------
 
 
-def _attach(response: HttpResponseBase, fmt: str, filename_stem: str) -> None:
-    disposition = content_disposition_header(True, f"{filename_stem}.{fmt}")
-    response["Content-Disposition"] = disposition or "attachment"
+def _stem(kind: str, fiscal_year: int | None, entity: EntityFormat | None) -> str:
+    stem = {
+        Kind.RECORDS: "支援記録",
+        Kind.CATEGORIES: "分類",
+        Kind.CONSULTER_TYPES: "相談者区分",
+        Kind.DIRECTORY: "マスタ",
+    }[kind]
+    if fiscal_year is not None:
+        stem += f"_{fiscal_year_label(fiscal_year)}"
+    if kind == Kind.DIRECTORY and entity is not None:
+        stem += f"_{entity.name}"
+    return stem
 
 
-def stream_response(fmt: str, sheets: Sheets, filename_stem: str) -> HttpResponseBase:
-    """An export as a download that does not hold the file in memory: a CSV is sent while
-    its rows are read; an .xlsx (a zip, written whole) is built in a temporary file first
-    and sent from there."""
-    response: HttpResponseBase
-    if fmt == "xlsx":
-        spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        try:
-            save_xlsx(spool, sheets)
-        except BaseException:
-            spool.close()
-            raise
-        spool.seek(0)
-        response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
-    else:
-        response = StreamingHttpResponse(_csv(fmt, sheets), content_type=CONTENT_TYPES[fmt])
-    _attach(response, fmt, filename_stem)
-    return response
+class _Transfer(Exporter):
+    """An export of the 入出力 screen: the import columns of one kind, re-importable."""
+
+    kind: ClassVar[str]
+    rule = "transfer.export"
+    urls = ("transfer:export",)
+
+    def export(  # type: ignore[override]
+        self,
+        user: Any,
+        *,
+        fmt: str,
+        fiscal_year: int | None = None,
+        entity: EntityFormat | None = None,
+    ) -> ExportFile:
+        sheets, rows = export_sheets(
+            self.kind, fmt, fiscal_year=fiscal_year, entity=entity, for_user=user
+        )
+        changes = {"kind": self.kind, "format": fmt, "rows": rows}
+        filename = f"{_stem(self.kind, fiscal_year, entity)}.{fmt}"
+        if self.kind == Kind.RECORDS:  # sent while the rows are read
+            return ExportFile.table(fmt, sheets, filename, changes=changes, label=f"{rows:,}件")
+        # A few hundred rows: the file whole.
+        return ExportFile(filename, CONTENT_TYPES[fmt], render(fmt, sheets), changes, f"{rows:,}件")
+
+
+@register
+class RecordsTransfer(_Transfer):
+    identifier = "transfer.records"
+    verbose_name = "支援記録（取り込みの形式）"
+    kind = Kind.RECORDS
+    audit = "transfer.exported"
+
+
+@register
+class CategoriesTransfer(_Transfer):
+    identifier = "transfer.categories"
+    verbose_name = "分類（取り込みの形式）"
+    kind = Kind.CATEGORIES
+    audit = "transfer.categories.exported"
+
+
+@register
+class ConsulterTypesTransfer(_Transfer):
+    identifier = "transfer.consulter_types"
+    verbose_name = "相談者区分（取り込みの形式）"
+    kind = Kind.CONSULTER_TYPES
+    audit = "transfer.consulter_types.exported"
+
+
+@register
+class DirectoryTransfer(_Transfer):
+    identifier = "transfer.directory"
+    verbose_name = "マスタ（取り込みの形式）"
+    kind = Kind.DIRECTORY
+    audit = "transfer.directory.exported"
+
+
+TRANSFERS: dict[str, type[_Transfer]] = {
+    e.kind: e
+    for e in (RecordsTransfer, CategoriesTransfer, ConsulterTypesTransfer, DirectoryTransfer)
+}
+
+
+@register
+class RecordListExport(Exporter):
+    """The records of the filtered list (支援記録の一覧の「出力」)."""
+
+    identifier = "records.list"
+    verbose_name = "支援記録の一覧（Excel・CSV）"
+    rule = "record.export"
+    audit = "transfer.exported"
+    urls = ("records:list",)
+
+    def export(  # type: ignore[override]
+        self, user: Any, *, queryset: models.QuerySet[SupportRecord], fmt: str, filename_stem: str
+    ) -> ExportFile:
+        rows = record_rows(queryset, hidden=hidden_notes(user))
+        return ExportFile.table(
+            fmt,
+            [("支援記録", RECORD_COLUMNS, rows)],
+            f"{filename_stem}.{fmt}",
+            changes={"kind": Kind.RECORDS, "format": fmt, "rows": len(rows)},
+            label=f"{len(rows):,}件",
+        )
 
 
 def records_download_response(
@@ -440,10 +507,7 @@ def records_download_response(
     *,
     by: User | None = None,
 ) -> HttpResponseBase:
-    """The records of a filtered list as a file to download ("xlsx" or "csv").
-
-    The caller checks `record.export`; the notes `by` may not read are left out, and the
-    export is written to the audit log."""
-    rows = record_rows(queryset, hidden=hidden_notes(by))
-    log_export(by=by, kind=Kind.RECORDS, fmt=fmt, rows=len(rows))
-    return stream_response(fmt, [("支援記録", RECORD_COLUMNS, rows)], filename_stem)
+    """The records of a filtered list as a file to download ("xlsx" or "csv"), to a user
+    with `record.export`; the notes `by` may not read are left out, and the export is
+    written to the audit log."""
+    return serve(by, RecordListExport, queryset=queryset, fmt=fmt, filename_stem=filename_stem)

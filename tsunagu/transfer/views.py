@@ -7,15 +7,9 @@ from django.shortcuts import redirect, render
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
 from tsunagu.core.access import can, rule
-from tsunagu.lib.fiscal import fiscal_year_label
+from tsunagu.core.exporters import download
 from tsunagu.records.models import DEMO_BATCH_KIND, ImportBatch
-from tsunagu.transfer.exporters import (
-    download_response,
-    export_sheets,
-    log_export,
-    stream_response,
-)
-from tsunagu.transfer.exporters import render as render_file
+from tsunagu.transfer.exporters import TRANSFERS
 from tsunagu.transfer.formats import (
     ACTIVITY_KIND_TYPE,
     CATEGORY_COLUMNS,
@@ -154,29 +148,11 @@ def _format_help(kinds: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
 
 @rule("transfer.export")
 def export_download(request: AuthenticatedRequest) -> HttpResponseBase:
-    user = request.user
     form = ExportForm(request.GET if "kind" in request.GET else None)
     if form.is_bound and form.is_valid():
         kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
         fiscal_year, entity = form.cleaned_data["fy"], form.cleaned_data["entity"] or None
         if kind in (Kind.DIRECTORY, Kind.CONSULTER_TYPES):
             fiscal_year = None
-        sheets, rows = export_sheets(
-            kind, fmt, fiscal_year=fiscal_year, entity=entity, for_user=user
-        )
-        if kind == Kind.RECORDS:
-            log_export(by=user, kind=kind, fmt=fmt, rows=rows)
-        stem = {
-            Kind.RECORDS: "支援記録",
-            Kind.CATEGORIES: "分類",
-            Kind.CONSULTER_TYPES: "相談者区分",
-            Kind.DIRECTORY: "マスタ",
-        }[kind]
-        if fiscal_year is not None:
-            stem += f"_{fiscal_year_label(fiscal_year)}"
-        if kind == Kind.DIRECTORY and entity is not None:
-            stem += f"_{entity.name}"
-        if kind == Kind.RECORDS:
-            return stream_response(fmt, sheets, stem)
-        return download_response(render_file(fmt, sheets), fmt, stem)  # a few hundred rows
+        return download(request, TRANSFERS[kind], fmt=fmt, fiscal_year=fiscal_year, entity=entity)
     return render(request, "transfer/export.html", {"form": form})

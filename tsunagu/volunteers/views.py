@@ -1,20 +1,19 @@
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.accounts.models import User
-from tsunagu.audit.services import log_action
 from tsunagu.core.access import can, rule
 from tsunagu.core.concurrency import Conflict, edit_page
+from tsunagu.core.exporters import download
 from tsunagu.core.params import ChoiceField, FiscalYearField, IdField, QueryForm
 from tsunagu.directory.models import Region, Zone
 from tsunagu.lib.fiscal import (
@@ -41,7 +40,7 @@ from tsunagu.volunteers.consultations import (
     volunteer_type_name,
     year_figures,
 )
-from tsunagu.volunteers.exports import insurance_filename, insurance_xlsx
+from tsunagu.volunteers.exporters import InsuranceExport
 from tsunagu.volunteers.forms import (
     EndMatchForm,
     HelpRequestForm,
@@ -394,32 +393,11 @@ def insurance_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @rule("insurance.export")
-def insurance_download(request: AuthenticatedRequest, fiscal_year: int) -> HttpResponse:
+def insurance_download(request: AuthenticatedRequest, fiscal_year: int) -> HttpResponseBase:
     """Personal data leaves the system here: administrators only, and logged."""
     if not MIN_FISCAL_YEAR <= fiscal_year <= MAX_FISCAL_YEAR:
         raise Http404
-    label = fiscal_year_label(fiscal_year)
-    enrolments = list(
-        InsuranceEnrolment.objects.in_year(fiscal_year)
-        .select_related("volunteer", "plan")
-        .order_by("plan__order", "volunteer__kana_key", "id")
-    )
-    content = insurance_xlsx(fiscal_year, enrolments)
-    with transaction.atomic():
-        log_action(
-            by=request.user,
-            action="volunteers.insurance.exported",
-            changes={"fiscal_year": label, "rows": len(enrolments)},
-            label=f"ボランティア保険加入者一覧（{label}）",
-        )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(insurance_filename(fiscal_year))}"
-    )
-    return response
+    return download(request, InsuranceExport, fiscal_year=fiscal_year)
 
 
 # --- donation offers -----------------------------------------------------------------------

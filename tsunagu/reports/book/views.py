@@ -1,17 +1,19 @@
 """The report book's download: one click on the report page gives the workbook or the PDF."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 
 from tsunagu.accounts.decorators import AuthenticatedRequest
 from tsunagu.core.access import rule
+from tsunagu.core.exporters import download
 from tsunagu.core.params import ChoiceField, FiscalYearField, QueryForm
 from tsunagu.records.queries import default_record_year
-from tsunagu.reports.book.build import build_book, log_book_export
-from tsunagu.reports.book.render import CONTENT_TYPES, PdfUnavailable, render_book
+from tsunagu.reports.book.build import build_book
+from tsunagu.reports.book.render import CONTENT_TYPES, PdfUnavailable
+from tsunagu.reports.exporters import BookExport
 
 __all__ = ["book_download"]
 
@@ -22,7 +24,7 @@ class BookQuery(QueryForm):
 
 
 @rule("report.view")
-def book_download(request: AuthenticatedRequest) -> HttpResponse:
+def book_download(request: AuthenticatedRequest) -> HttpResponseBase:
     """The year's book as xlsx or PDF, to whoever may read the report (report.view)."""
     query = BookQuery.parse(request.GET)
     fmt = query.get("format")
@@ -30,15 +32,7 @@ def book_download(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404("その形式には対応していません。")
     book = build_book(query.get("fy", default_record_year()))
     try:
-        content = render_book(book, fmt)
+        return download(request, BookExport, book=book, fmt=fmt)
     except PdfUnavailable as error:
         messages.error(request, str(error))
         return redirect(f"{reverse('reports:page')}?fy={book.fiscal_year}")
-    log_book_export(by=request.user, book=book, fmt=fmt)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    disposition = content_disposition_header(True, f"{book.filename_stem}.{fmt}")
-    response["Content-Disposition"] = disposition or "attachment"
-    # The middleware makes every download no-store too; said here so the book never
-    # depends on it.
-    response["Cache-Control"] = "no-store, private"
-    return response
