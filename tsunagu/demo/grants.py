@@ -18,6 +18,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
 from tsunagu.demo.years import DemoYears, demo_years
 from tsunagu.directory.models import Region
+from tsunagu.grants.defaults import ensure_fundraising_lists
 from tsunagu.grants.models import (
     FundraisingDrive,
     FundraisingMethod,
@@ -31,7 +32,6 @@ from tsunagu.grants.services import (
     SourceInput,
     apply_grant,
     decide_grant,
-    ensure_fundraising_lists,
     pay_grant,
     report_expenses,
     save_fundraising_year,
