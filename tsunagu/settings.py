@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "axes",
     "tsunagu.core",
     "tsunagu.bench",
+    "tsunagu.demo",
     "tsunagu.accounts",
     "tsunagu.audit",
     "tsunagu.directory",

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.dashboard import panel
-from tsunagu.cases.demo import load_demo
 from tsunagu.cases.models import Case, CaseStatus
+from tsunagu.demo.cases import load_demo
 
 
 @pytest.fixture

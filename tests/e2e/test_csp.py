@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from django.core.management import call_command
 
 from tests.e2e.conftest import login
-from tsunagu.directory.demo import DEMO_PASSWORD
+from tsunagu.demo.directory import DEMO_PASSWORD
 
 SKIP = ("/logout/", "/download", "/export", ".xlsx", ".csv", ".json", "/print")
 

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login, screenshot
-from tsunagu.directory.demo import DEMO_PASSWORD
+from tsunagu.demo.directory import DEMO_PASSWORD
 from tsunagu.directory.models import ActivityGroup
 
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import login, screenshot
 from tsunagu.accounts.models import User
-from tsunagu.directory.demo import DEMO_PASSWORD
+from tsunagu.demo.directory import DEMO_PASSWORD
 from tsunagu.grants.models import Grant, GrantState
 from tsunagu.grants.services import SourceInput, save_programme
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
-from tsunagu.directory.demo import DEMO_PASSWORD
+from tsunagu.demo.directory import DEMO_PASSWORD
 
 
 def test_the_record_form_opens_on_the_date_and_a_refusal_focuses_its_summary(

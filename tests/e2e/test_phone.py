@@ -15,8 +15,8 @@ from django.core.management import call_command
 from tests.access_world import World, build_world
 from tests.e2e.conftest import login
 from tests.url_catalogue import pages
-from tsunagu.core.management.commands import demo as demo_command
-from tsunagu.directory.demo import DEMO_PASSWORD
+from tsunagu.demo.directory import DEMO_PASSWORD
+from tsunagu.demo.management.commands import demo as demo_command
 
 PHONE = {"width": 390, "height": 844}
 THUMB = 44  # px: the smallest target a thumb hits reliably (WCAG 2.5.5, Apple's HIG)

@@ -5,9 +5,9 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import login, screenshot
 from tsunagu.accounts.models import User
-from tsunagu.directory.demo import DEMO_PASSWORD
+from tsunagu.demo.directory import DEMO_PASSWORD
+from tsunagu.demo.plans import load_demo
 from tsunagu.directory.models import Region
-from tsunagu.plans.demo import load_demo
 from tsunagu.plans.models import InitiativeStatus, Status
 from tsunagu.plans.queries import records_of
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
-from tsunagu.directory.demo import DEMO_PASSWORD
+from tsunagu.demo.directory import DEMO_PASSWORD
 
 
 def test_staff_choose_a_half_year_then_a_range_and_open_the_monthly_table(

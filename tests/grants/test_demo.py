@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import AuditEntry
-from tsunagu.grants.demo import load_demo
+from tsunagu.demo.grants import load_demo
 from tsunagu.grants.fundraising import fundraising_trend
 from tsunagu.grants.models import Grant, GrantProgramme, GrantState
 from tsunagu.lib.fiscal import current_fiscal_year

@@ -6,6 +6,7 @@ import pytest
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import AuditEntry
 from tsunagu.grants.charts import render_fundraising_svg
+from tsunagu.grants.defaults import ensure_fundraising_lists
 from tsunagu.grants.fundraising import build_trend, change_text, fundraising_trend
 from tsunagu.grants.models import (
     FundraisingDrive,
@@ -14,7 +15,6 @@ from tsunagu.grants.models import (
     FundraisingYear,
 )
 from tsunagu.grants.services import (
-    ensure_fundraising_lists,
     save_fundraising_lists,
     save_fundraising_year,
 )

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from tsunagu.accounts.models import User
+from tsunagu.grants.defaults import ensure_fundraising_lists
 from tsunagu.grants.models import (
     FundraisingDrive,
     FundraisingMethod,
@@ -14,7 +15,6 @@ from tsunagu.grants.models import (
     FundraisingYear,
 )
 from tsunagu.grants.services import (
-    ensure_fundraising_lists,
     save_fundraising_lists,
     save_fundraising_year,
 )

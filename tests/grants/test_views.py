@@ -8,8 +8,8 @@ from django.test import Client
 from tests.conftest import make_user
 from tsunagu.accounts.models import Role, User
 from tsunagu.audit.models import AuditEntry
+from tsunagu.grants.defaults import ensure_fundraising_lists
 from tsunagu.grants.models import FundraisingTotal, Grant, GrantProgramme, GrantState
-from tsunagu.grants.services import ensure_fundraising_lists
 
 
 def text(response: Any) -> str:

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from tests.soffice import xlsx_to_pdf
 from tsunagu.accounts.models import User
-from tsunagu.grants.demo import load_demo
+from tsunagu.demo.grants import load_demo
 from tsunagu.grants.queries import year_summary
 from tsunagu.grants.xlsx import HEADERS, render_summary_xlsx
 

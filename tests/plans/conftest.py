@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from tsunagu.accounts.models import User
+from tsunagu.demo.plans import load_demo
 from tsunagu.directory.models import Region
-from tsunagu.plans.demo import load_demo
 from tsunagu.plans.models import Plan, PlanTarget
 from tsunagu.plans.services import GoalData, InitiativeData, PlanData, create_plan
 from tsunagu.records.defaults import ensure_consulter_types

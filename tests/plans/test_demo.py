@@ -1,8 +1,8 @@
 import pytest
 
+from tsunagu.demo.plans import load_demo
 from tsunagu.directory.models import Region
 from tsunagu.lib.fiscal import current_fiscal_year
-from tsunagu.plans.demo import load_demo
 from tsunagu.plans.models import InitiativeRecord, InitiativeStatus, Plan, PlanLayout
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.apps import apps
 
 from tests.transfer.conftest import run_import, types
 from tsunagu.accounts.models import User
-from tsunagu.directory.demo import load_directory
+from tsunagu.demo.directory import load_directory
 from tsunagu.directory.models import ActivityGroup, Agency, AgencyGroup, GroupKind, Region, Zone
 from tsunagu.records.models import (
     ActivityKind,

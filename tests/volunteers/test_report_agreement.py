@@ -9,11 +9,11 @@ from django.core.management import call_command
 from tests.volunteers.conftest import TODAY, register
 from tests.volunteers.test_services import offer_values
 from tsunagu.accounts.models import User
+from tsunagu.demo.volunteers import load_demo
 from tsunagu.lib.fiscal import current_fiscal_year
 from tsunagu.reports.builder import build_report
 from tsunagu.reports.result import Section
 from tsunagu.volunteers.consultations import year_figures
-from tsunagu.volunteers.demo import load_demo
 from tsunagu.volunteers.models import DonationOffer, Volunteer
 from tsunagu.volunteers.services import record_offer
 

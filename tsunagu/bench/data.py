@@ -19,11 +19,11 @@ from typing import Any, TypeVar
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 
-from tsunagu.directory.demo import load_directory
+from tsunagu.demo import records_data as demo
+from tsunagu.demo.directory import load_directory
 from tsunagu.directory.models import ActivityGroup, Agency, Region
 from tsunagu.lib.fiscal import fiscal_year_bounds
 from tsunagu.lib.textnorm import normalize
-from tsunagu.records import demo_data as demo
 from tsunagu.records.models import (
     ActivityKind,
     AgencyAction,

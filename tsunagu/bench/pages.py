@@ -18,6 +18,7 @@ from argparse import ArgumentParser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -30,7 +31,7 @@ from tsunagu.lib.fiscal import current_fiscal_year
 
 HELP = "よく開く画面の応答時間を、実際のサーバーと同時に使う職員で、ログイン画面と比べて測ります"
 HOST = "127.0.0.1"
-STAFF = "sato"  # a staff member of the demo directory (tsunagu/directory/demo.py)
+STAFF = "sato"  # a staff member of the demo directory (tsunagu/demo/directory.py)
 YEARS = 3
 START_TIMEOUT = 60.0
 
@@ -224,8 +225,8 @@ def prepare(records: int) -> dict[str, Any]:
 
     from tsunagu.accounts.models import User
     from tsunagu.bench.data import NOTES
+    from tsunagu.demo import records_data as demo
     from tsunagu.directory.models import ActivityGroup, Region
-    from tsunagu.records import demo_data as demo
     from tsunagu.records.defaults import ensure_consulter_types
     from tsunagu.records.models import ActivityKind, Category, SupportRecord
 
@@ -235,7 +236,7 @@ def prepare(records: int) -> dict[str, Any]:
     made = generate(records=records, years=YEARS, last_year=fy)
     admin = User.objects.get(username="admin")
     for app in ("volunteers", "cases"):
-        module = __import__(f"tsunagu.{app}.demo", fromlist=["load_demo"])
+        module = import_module(f"tsunagu.demo.{app}")
         with transaction.atomic():
             module.load_demo(by=admin)
     category = (
@@ -306,7 +307,7 @@ def run(options: dict[str, Any], write: Any) -> None:
     """Inside the scratch database, migrated: the data, the server, then every page."""
     from django.db import connection
 
-    from tsunagu.directory.demo import DEMO_PASSWORD
+    from tsunagu.demo.directory import DEMO_PASSWORD
 
     setup = prepare(options["records"])
     made = setup["made"]

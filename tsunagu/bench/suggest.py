@@ -24,14 +24,14 @@ from django.db.models.functions import Mod
 
 from tsunagu.bench.options import positive
 from tsunagu.bench.timing import capture_queries, run_bare, seconds
-from tsunagu.core.demo_years import STORY_LAST_YEAR
-from tsunagu.core.demo_years import demo_years as pinned_demo_years
-from tsunagu.directory.demo import load_directory
+from tsunagu.demo.directory import load_directory
+from tsunagu.demo.records import load_records
+from tsunagu.demo.records_data import CONSULTATION_KIND
+from tsunagu.demo.years import STORY_LAST_YEAR
+from tsunagu.demo.years import demo_years as pinned_demo_years
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_label
 from tsunagu.lib.textnorm import normalize
 from tsunagu.records.defaults import ensure_consulter_types
-from tsunagu.records.demo import load_records
-from tsunagu.records.demo_data import CONSULTATION_KIND
 from tsunagu.records.models import (
     ActivityKind,
     Category,

@@ -97,7 +97,7 @@ def save_loop(
 def run(options: dict[str, Any], write: Any) -> None:
     from django.db import connection
 
-    from tsunagu.directory.demo import DEMO_PASSWORD
+    from tsunagu.demo.directory import DEMO_PASSWORD
     from tsunagu.records.models import SupportRecord
 
     setup = prepare(options["records"])

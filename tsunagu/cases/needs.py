@@ -1,7 +1,9 @@
 """The kinds of need a council starts with, and which group kinds and volunteer skills
-usually answer each. Migration 0002 seeds the names; `link_defaults` ties them to the
-group kinds and skills that exist (matched on the normalised name), so that a council
-whose lists differ simply edits the links on the need-kind screen."""
+usually answer each: the one definition the running app seeds from (migration 0002
+seeded the names from its own frozen copy, history never edited to follow this one);
+`link_defaults` ties them to the group kinds and skills that exist (matched on the
+normalised name), so that a council whose lists differ simply edits the links on the
+need-kind screen."""
 
 from tsunagu.cases.models import NeedKind
 from tsunagu.directory.models import GroupKind

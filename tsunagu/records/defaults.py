@@ -1,8 +1,9 @@
 """The consulter types every council starts with, headed as the reference council prints
-them, and the codes of the entries that features look up (records/codes.py). Migration
-0002 seeds the types, 0010 brings the one changed heading to older databases and 0012
-sets the codes; this copy lets the demo and the tests restore them after a database
-flush."""
+them, and the codes of the entries that features look up (records/codes.py): the one
+definition the running app seeds from (`ensure_consulter_types`, for the demo and the
+tests after a database flush). The migrations brought databases to it (0002 seeded the
+types, 0010 the one changed heading, 0012 the codes); each carries a frozen copy of
+what it wrote then, history never edited to follow this module."""
 
 from dataclasses import dataclass
 

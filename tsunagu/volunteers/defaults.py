@@ -1,5 +1,7 @@
-"""The skills and insurance plans every council starts with. Migration 0002 seeds them;
-this copy lets the demo and the tests restore them after a database flush."""
+"""The skills and insurance plans every council starts with: the one definition the
+running app seeds from (`ensure_defaults`, for the demo and the tests after a database
+flush). Migration 0002 seeded them into new databases from its own frozen copy, history
+never edited to follow this module."""
 
 from tsunagu.lib.textnorm import normalize
 from tsunagu.volunteers.models import InsurancePlan, Skill

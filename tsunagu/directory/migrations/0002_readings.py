@@ -9,20 +9,24 @@ def guess_readings(apps, schema_editor):
     """Existing entries get the reading guessed from their name, as new ones do on save.
 
     pykakasi is called directly (a library, not this app's code, so the migration stays
-    what it is when later code changes); the key repeats textnorm.normalize's rule as it
-    was written when this migration was: NFKC, lower-case ASCII, no spaces, hiragana."""
+    what it is when later code changes; its kanji dictionary cannot be copied here, and
+    the reading is a first guess staff correct). The key repeats textnorm.normalize's rule
+    as it was written when this migration was: NFKC, lower-case ASCII, no spaces,
+    hiragana, with jaconv.kata2hira's table spelled out in the standard library (the
+    migration imports nothing else: tests/core/test_migrations_selfcontained.py)."""
     import unicodedata
 
-    import jaconv
     import pykakasi
 
     converter = pykakasi.kakasi()
+    katakana_to_hiragana = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}  # ァ…ヶ → ぁ…ゖ
+    katakana_to_hiragana |= {0x30FD: 0x309D, 0x30FE: 0x309E}  # ヽヾ → ゝゞ
 
     def key(text):
         text = unicodedata.normalize("NFKC", text)
         text = "".join(text.lower() if c.isascii() else c for c in text)
         text = unicodedata.normalize("NFKC", "".join(text.split()))
-        return jaconv.kata2hira(text)
+        return text.translate(katakana_to_hiragana)
 
     for name in MODELS:
         model = apps.get_model("directory", name)

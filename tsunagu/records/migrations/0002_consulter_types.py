@@ -2,6 +2,9 @@
 
 from django.db import migrations
 
+# Frozen history: the types as this migration seeded them. The running app's defaults are
+# records/defaults.py (CONSULTER_TYPES); later migrations bring older databases to them
+# (0010 the heading, 0012 the codes). Never edit this to follow them.
 TYPES = [
     ("市民社協の事業", "市民社協の事業に関連する相談", "total"),
     ("ニーズを抱えている個人", "ニーズを抱えている個人からの相談", "ranked"),

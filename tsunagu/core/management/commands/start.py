@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from tsunagu.accounts.models import User
-from tsunagu.directory.demo import accounts_not_of_the_demo
+from tsunagu.core.demo_mode import only_demo_data
 
 
 class Command(BaseCommand):
@@ -19,8 +19,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not User.objects.exists():
             self.stdout.write("データベースが空なので、デモデータを読み込みます…")
-            call_command("demo")
+            call_command("demo")  # by name: product apps import nothing from tsunagu.demo
             call_command("suggest", "train")
         # Every page says it is the demo, so nobody types a real person into it.
-        settings.DEMO_MODE = not accounts_not_of_the_demo()
+        settings.DEMO_MODE = only_demo_data()
         call_command("serve", host=options["host"], port=options["port"], no_migrate=True)

@@ -11,10 +11,10 @@ from django.db import transaction
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
-from tsunagu.core.demo_years import DemoYears, demo_years
+from tsunagu.demo import plans_data as data
+from tsunagu.demo.years import DemoYears, demo_years
 from tsunagu.directory.models import Region
 from tsunagu.lib.textnorm import normalize
-from tsunagu.plans import demo_data as data
 from tsunagu.plans.models import Initiative, InitiativeRecord, Plan, PlanTarget, Status
 from tsunagu.plans.queries import records_of
 from tsunagu.plans.services import (
@@ -40,7 +40,7 @@ CURRENT_WEIGHTS = {Status.IN_PROGRESS: 5, Status.NOT_STARTED: 1, Status.ACHIEVED
 
 
 def plan_shift(years: DemoYears) -> int:
-    """Years the plans of demo_data move by. Pinned to 2020, none: the 2019–2023 plans have
+    """Years the plans of plans_data move by. Pinned to 2020, none: the 2019–2023 plans have
     progress in 2019 and 2020 and the current ones (2024–2028) in this year. Placed later,
     one year less than the records, so that the old plans' progress falls in the demo's
     first two years and their third is the current year (the next plans are then ahead)."""

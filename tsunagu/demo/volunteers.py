@@ -16,7 +16,7 @@ from django.db import transaction
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
-from tsunagu.core.demo_years import DemoYears, demo_years
+from tsunagu.demo.years import DemoYears, demo_years
 from tsunagu.directory.models import ActivityGroup, Region, Zone
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds
 from tsunagu.lib.textnorm import normalize

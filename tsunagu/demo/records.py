@@ -1,6 +1,6 @@
 """The demo council's support records: three fiscal years of yearly lists and plausible
 records, so that every report has something real to show. The data is written for
-平成30年度〜令和2年度 (the story years); tsunagu/core/demo_years.py places them, by default
+平成30年度〜令和2年度 (the story years); tsunagu/demo/years.py places them, by default
 so that the last is the current fiscal year, whose records stop at today.
 
 Each year is loaded once: an ImportBatch (kind "demo") marks it and owns its records,
@@ -15,11 +15,11 @@ from datetime import date, time, timedelta
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
-from tsunagu.core.demo_years import DemoYears, demo_years
+from tsunagu.demo import records_data as data
+from tsunagu.demo.years import DemoYears, demo_years
 from tsunagu.directory.models import ActivityGroup, Agency, Region, Zone
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_bounds, fiscal_year_of
 from tsunagu.lib.textnorm import normalize
-from tsunagu.records import demo_data as data
 from tsunagu.records.codes import settle_codes
 from tsunagu.records.models import (
     DEMO_BATCH_KIND,
@@ -221,7 +221,7 @@ class _YearBuilder:
         types: dict[str, ConsulterType],
         years: DemoYears,
     ) -> None:
-        # `fy` is where the records go; `story` the year of demo_data they are drawn from.
+        # `fy` is where the records go; `story` the year of records_data they are drawn from.
         self.fy = fy
         self.story = story
         self.city = city

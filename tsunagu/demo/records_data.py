@@ -1,6 +1,6 @@
 """What the demo council's three years (平成30年度〜令和2年度) look like: the yearly lists,
-how many records of each kind, and the short notes staff write. Plain data; demo.py
-turns it into rows. The years here are the story's: tsunagu/core/demo_years.py places
+how many records of each kind, and the short notes staff write. Plain data; records.py
+turns it into rows. The years here are the story's: tsunagu/demo/years.py places
 them (by default ending with the current fiscal year).
 
 The figures are invented but shaped like a three-person community team: outreach and
@@ -8,7 +8,7 @@ meetings every week, a few hundred consultations a year, and in 令和2年度 th
 (salons closed in spring, COVID consultations, 働きかけ counted for the first time).
 """
 
-DEMO_YEARS = (2018, 2019, 2020)  # the story years (core.demo_years places them)
+DEMO_YEARS = (2018, 2019, 2020)  # the story years (demo/years.py places them)
 
 # The kind a consultation is recorded under (the outing form's default contains 相談).
 CONSULTATION_KIND = "相談対応"

@@ -1,8 +1,8 @@
-"""Demo grants and fundraising for the demo city (tsunagu/directory/demo.py).
+"""Demo grants and fundraising for the demo city (tsunagu/demo/directory.py).
 
 Every grant goes through the real services: the zone's staff member enters the
 application and the expense report, the administrator decides, pays and settles. The old
-years (written as FY2018–2020, placed by tsunagu/core/demo_years.py) are settled; this
+years (written as FY2018–2020, placed by tsunagu/demo/years.py) are settled; this
 year's grants are at every step. Fundraising covers the five years to the last (written as
 FY2016–2020), with door-to-door giving falling 73% in the last, as in docs/domain.md.
 """
@@ -16,8 +16,9 @@ from django.db import transaction
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
-from tsunagu.core.demo_years import DemoYears, demo_years
+from tsunagu.demo.years import DemoYears, demo_years
 from tsunagu.directory.models import Region
+from tsunagu.grants.defaults import ensure_fundraising_lists
 from tsunagu.grants.models import (
     FundraisingDrive,
     FundraisingMethod,
@@ -31,7 +32,6 @@ from tsunagu.grants.services import (
     SourceInput,
     apply_grant,
     decide_grant,
-    ensure_fundraising_lists,
     pay_grant,
     report_expenses,
     save_fundraising_year,

@@ -29,7 +29,7 @@ from tsunagu.cases.services import (
     record_ask,
     record_match,
 )
-from tsunagu.core.demo_years import DemoYears
+from tsunagu.demo.years import DemoYears
 from tsunagu.directory.models import ActivityGroup, Agency, Region
 from tsunagu.lib.fiscal import fiscal_year_of
 from tsunagu.lib.textnorm import normalize

@@ -1,4 +1,4 @@
-"""Where the demo's three fiscal years fall: the one place every app's demo module asks.
+"""Where the demo's three fiscal years fall: the one place every demo loader asks.
 
 The demo's data tells the story of three years written as 平成30年度〜令和2年度 (2018–2020,
 the "story years": salons closed in spring 2020, COVID consultations, a category split and
@@ -14,8 +14,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from tsunagu.demo.records_data import DEMO_YEARS as STORY_YEARS
 from tsunagu.lib.fiscal import current_fiscal_year
-from tsunagu.records.demo_data import DEMO_YEARS as STORY_YEARS
 
 STORY_LAST_YEAR = STORY_YEARS[-1]
 BATCH_PREFIX = "demo-FY"

@@ -1,3 +1,6 @@
+"""`tsunagu demo`: the demo council (a city invented for trying tsunagu), loaded by the
+loaders of tsunagu/demo/ in the one order below. Running it again adds nothing."""
+
 from importlib import import_module
 from typing import Any
 
@@ -5,20 +8,29 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from tsunagu.accounts.models import User
-from tsunagu.core.demo_years import demo_years, loaded_last_year
-from tsunagu.directory.demo import (
+from tsunagu.demo.directory import (
     DEMO_PASSWORD,
     USERS,
     accounts_not_of_the_demo,
     load_directory,
 )
+from tsunagu.demo.records import extend_lists, load_records
+from tsunagu.demo.years import demo_years, loaded_last_year
 from tsunagu.lib.fiscal import FiscalParseError, fiscal_year_label, parse_fiscal_year
 from tsunagu.records.defaults import ensure_consulter_types
-from tsunagu.records.demo import extend_lists, load_records
 
-# Apps whose `demo.load_demo(by=...)` runs after the directory and the records, in this
-# order (the cases link to volunteers, so they come after them).
-DEMO_APPS = ("plans", "grants", "volunteers", "cases")
+# The order of the demo's loaders, kept here only. First the base every other one refers
+# to (Command.handle): the consulter types, the directory (zones, regional councils,
+# groups, agencies and the accounts the loaders act as), then the records and their yearly
+# lists. Then each module tsunagu.demo.<name> below, in this order: its
+# `load_demo(*, by, years) -> str` (a one-line summary in Japanese) may use what the
+# loaders before it wrote.
+DEMO_APPS = (
+    "plans",  # the regional councils' plans; links records of the base to initiatives
+    "grants",  # grants to the regional councils, and the fundraising totals
+    "volunteers",  # the volunteer centre: its registrations and offers are the records'
+    "cases",  # individual cases: their need kinds tie to the volunteers' skills, so after
+)
 
 
 class Command(BaseCommand):
@@ -68,7 +80,7 @@ class Command(BaseCommand):
             admin = User.objects.get(username="admin")
             extend_lists(by=admin, years=years)
             for app in DEMO_APPS:
-                module = import_module(f"tsunagu.{app}.demo")
+                module = import_module(f"tsunagu.demo.{app}")
                 summaries.append(module.load_demo(by=admin, years=years))
         self.stdout.write(self.style.SUCCESS("デモデータを読み込みました。"))
         if records:
