@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.e2e.conftest import login
 from tests.e2e.test_phone import PHONE
-from tsunagu.directory.demo import DEMO_PASSWORD
+from tsunagu.demo.directory import DEMO_PASSWORD
 from tsunagu.lib.fiscal import fiscal_year_of
 from tsunagu.records.models import Category, ConsulterType
 
