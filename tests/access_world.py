@@ -19,7 +19,8 @@ from tsunagu.cases.needs import ensure_need_kinds
 from tsunagu.cases.referrals import refer_from_case
 from tsunagu.cases.services import add_follow_up, create_case, record_ask, record_match
 from tsunagu.directory.models import ActivityGroup, Agency, AgencyGroup, GroupKind, Region, Zone
-from tsunagu.grants.services import LineInput, SourceInput, apply_grant, save_programme
+from tsunagu.grants.services.lifecycle import LineInput, apply_grant
+from tsunagu.grants.services.programme import SourceInput, save_programme
 from tsunagu.lib.fiscal import fiscal_year_of
 from tsunagu.plans.models import PlanTarget
 from tsunagu.plans.services import GoalData, InitiativeData, PlanData, create_plan

@@ -30,13 +30,8 @@ from tsunagu.cases.services import CASE_FIELDS, create_case, update_case
 from tsunagu.directory import forms as directory_forms
 from tsunagu.directory.models import ActivityGroup, Agency, AgencyGroup, GroupKind, Region
 from tsunagu.directory.services import save_entry
-from tsunagu.grants.services import (
-    LineInput,
-    SourceInput,
-    apply_grant,
-    save_programme,
-    update_application,
-)
+from tsunagu.grants.services.lifecycle import LineInput, apply_grant, update_application
+from tsunagu.grants.services.programme import SourceInput, save_programme
 from tsunagu.lib.fiscal import fiscal_year_of
 from tsunagu.plans.services import InitiativeData, create_plan, update_plan
 from tsunagu.records.models import ActivityKind, ConsulterType, ReportStyle
