@@ -28,14 +28,10 @@ from tsunagu.records.models import ActivityKind, Category, ConsulterType, Suppor
 from tsunagu.records.services import RecordData, create_record, delete_record
 from tsunagu.volunteers.defaults import ensure_defaults
 from tsunagu.volunteers.models import InsurancePlan, RequestStatus
-from tsunagu.volunteers.services import (
-    enrol_insurance,
-    record_offer,
-    save_help_request,
-)
-from tsunagu.volunteers.services import (
-    record_match as match_volunteer,
-)
+from tsunagu.volunteers.services.help_requests import save_help_request
+from tsunagu.volunteers.services.matches import record_match as match_volunteer
+from tsunagu.volunteers.services.offers import record_offer
+from tsunagu.volunteers.services.registrations import enrol_insurance
 
 ROLES = ("admin", "assigned", "other", "viewer")
 CASE_NOTE_WORD = "Tさん"  # the case's pseudonym, written in its referral record's note

@@ -38,14 +38,12 @@ from tsunagu.records.models import ActivityKind, ConsulterType, ReportStyle
 from tsunagu.records.services import SCALAR_FIELDS, RecordData, create_record, update_record
 from tsunagu.volunteers.availability import parse_availability, to_json
 from tsunagu.volunteers.defaults import ensure_defaults
-from tsunagu.volunteers.services import (
-    REQUEST_FIELDS,
+from tsunagu.volunteers.services.help_requests import REQUEST_FIELDS, save_help_request
+from tsunagu.volunteers.services.offers import record_offer, update_offer
+from tsunagu.volunteers.services.registrations import (
     VOLUNTEER_FIELDS,
     VolunteerData,
-    record_offer,
     register_volunteer,
-    save_help_request,
-    update_offer,
     update_volunteer,
 )
 

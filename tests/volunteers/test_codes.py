@@ -15,7 +15,7 @@ from tsunagu.records.categories.services import save_year_list
 from tsunagu.records.models import Category, ConsulterType, SupportRecord
 from tsunagu.reports.builder import build_report
 from tsunagu.volunteers.models import Volunteer
-from tsunagu.volunteers.services import record_offer
+from tsunagu.volunteers.services.offers import record_offer
 
 RENAMES = {
     "ボランティアしたい": "ボランティア活動の希望",
