@@ -19,7 +19,8 @@ from tsunagu.cases.needs import ensure_need_kinds
 from tsunagu.cases.referrals import refer_from_case
 from tsunagu.cases.services import add_follow_up, create_case, record_ask, record_match
 from tsunagu.directory.models import ActivityGroup, Agency, AgencyGroup, GroupKind, Region, Zone
-from tsunagu.grants.services import LineInput, SourceInput, apply_grant, save_programme
+from tsunagu.grants.services.lifecycle import LineInput, apply_grant
+from tsunagu.grants.services.programme import SourceInput, save_programme
 from tsunagu.lib.fiscal import fiscal_year_of
 from tsunagu.plans.models import PlanTarget
 from tsunagu.plans.services import GoalData, InitiativeData, PlanData, create_plan
@@ -27,14 +28,10 @@ from tsunagu.records.models import ActivityKind, Category, ConsulterType, Suppor
 from tsunagu.records.services import RecordData, create_record, delete_record
 from tsunagu.volunteers.defaults import ensure_defaults
 from tsunagu.volunteers.models import InsurancePlan, RequestStatus
-from tsunagu.volunteers.services import (
-    enrol_insurance,
-    record_offer,
-    save_help_request,
-)
-from tsunagu.volunteers.services import (
-    record_match as match_volunteer,
-)
+from tsunagu.volunteers.services.help_requests import save_help_request
+from tsunagu.volunteers.services.matches import record_match as match_volunteer
+from tsunagu.volunteers.services.offers import record_offer
+from tsunagu.volunteers.services.registrations import enrol_insurance
 
 ROLES = ("admin", "assigned", "other", "viewer")
 CASE_NOTE_WORD = "Tさん"  # the case's pseudonym, written in its referral record's note

@@ -30,27 +30,20 @@ from tsunagu.cases.services import CASE_FIELDS, create_case, update_case
 from tsunagu.directory import forms as directory_forms
 from tsunagu.directory.models import ActivityGroup, Agency, AgencyGroup, GroupKind, Region
 from tsunagu.directory.services import save_entry
-from tsunagu.grants.services import (
-    LineInput,
-    SourceInput,
-    apply_grant,
-    save_programme,
-    update_application,
-)
+from tsunagu.grants.services.lifecycle import LineInput, apply_grant, update_application
+from tsunagu.grants.services.programme import SourceInput, save_programme
 from tsunagu.lib.fiscal import fiscal_year_of
 from tsunagu.plans.services import InitiativeData, create_plan, update_plan
 from tsunagu.records.models import ActivityKind, ConsulterType, ReportStyle
 from tsunagu.records.services import SCALAR_FIELDS, RecordData, create_record, update_record
 from tsunagu.volunteers.availability import parse_availability, to_json
 from tsunagu.volunteers.defaults import ensure_defaults
-from tsunagu.volunteers.services import (
-    REQUEST_FIELDS,
+from tsunagu.volunteers.services.help_requests import REQUEST_FIELDS, save_help_request
+from tsunagu.volunteers.services.offers import record_offer, update_offer
+from tsunagu.volunteers.services.registrations import (
     VOLUNTEER_FIELDS,
     VolunteerData,
-    record_offer,
     register_volunteer,
-    save_help_request,
-    update_offer,
     update_volunteer,
 )
 

@@ -14,7 +14,7 @@ from tests.e2e.conftest import login, screenshot
 from tsunagu.accounts.models import User
 from tsunagu.demo.directory import DEMO_PASSWORD
 from tsunagu.grants.models import Grant, GrantState
-from tsunagu.grants.services import SourceInput, save_programme
+from tsunagu.grants.services.programme import SourceInput, save_programme
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 
 COUNCIL = "境南地域社協"

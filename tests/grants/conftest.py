@@ -5,15 +5,14 @@ import pytest
 from tests.conftest import make_user
 from tsunagu.accounts.models import Role, User
 from tsunagu.grants.models import Grant, GrantProgramme
-from tsunagu.grants.services import (
+from tsunagu.grants.services.lifecycle import (
     LineInput,
-    SourceInput,
     apply_grant,
     decide_grant,
     pay_grant,
     report_expenses,
-    save_programme,
 )
+from tsunagu.grants.services.programme import SourceInput, save_programme
 
 FY = 2020
 

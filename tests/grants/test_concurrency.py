@@ -21,15 +21,10 @@ from tests.conftest import make_user
 from tsunagu.accounts.models import Role
 from tsunagu.audit.models import AuditEntry
 from tsunagu.directory.models import Region, Zone
-from tsunagu.grants import services
 from tsunagu.grants.models import Grant
-from tsunagu.grants.services import (
-    GrantConflict,
-    LineInput,
-    apply_grant,
-    decide_grant,
-    save_programme,
-)
+from tsunagu.grants.services import lifecycle
+from tsunagu.grants.services.lifecycle import GrantConflict, LineInput, apply_grant, decide_grant
+from tsunagu.grants.services.programme import save_programme
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
@@ -49,13 +44,13 @@ def test_two_racing_decisions_on_postgresql(transactional_db: None, monkeypatch:
         applied_on=date(2020, 4, 1),
     )
     opened = grant.version
-    real_log = services.log_action
+    real_log = lifecycle.log_action
 
     def slow_log(**kwargs: Any) -> Any:
         time.sleep(0.4)  # inside the locked transaction
         return real_log(**kwargs)
 
-    monkeypatch.setattr(services, "log_action", slow_log)
+    monkeypatch.setattr(lifecycle, "log_action", slow_log)
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
 
@@ -100,7 +95,8 @@ django.setup()
 from datetime import date
 from tsunagu.accounts.models import User
 from tsunagu.directory.models import Region, Zone
-from tsunagu.grants.services import LineInput, apply_grant, save_programme
+from tsunagu.grants.services.lifecycle import LineInput, apply_grant
+from tsunagu.grants.services.programme import save_programme
 staff = User.objects.create_user("sato", role="staff", last_name="佐藤")
 first = User.objects.create_user("kanri1", role="admin", last_name="管理", first_name="一郎")
 User.objects.create_user("kanri2", role="admin", last_name="管理", first_name="次郎")
@@ -117,22 +113,22 @@ import django
 django.setup()
 from datetime import date
 from tsunagu.accounts.models import User
-from tsunagu.grants import services
+from tsunagu.grants.services import lifecycle
 from tsunagu.grants.models import Grant
 pk, version, username, start = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 user = User.objects.get(username=username)
 grant = Grant.objects.get(pk=pk)
-real_log = services.log_action
+real_log = lifecycle.log_action
 def slow_log(**kwargs):
     time.sleep(0.5)
     return real_log(**kwargs)
-services.log_action = slow_log
+lifecycle.log_action = slow_log
 time.sleep(max(0.0, start - time.time()))
 try:
-    services.decide_grant(by=user, grant=grant, expected_version=version, amount=250_000,
+    lifecycle.decide_grant(by=user, grant=grant, expected_version=version, amount=250_000,
         decided_on=date(2020, 5, 1))
     print("won")
-except services.GrantConflict as error:
+except lifecycle.GrantConflict as error:
     print("told:" + error.messages[0])
 """
 

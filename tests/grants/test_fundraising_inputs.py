@@ -14,7 +14,7 @@ from tsunagu.grants.models import (
     FundraisingTotal,
     FundraisingYear,
 )
-from tsunagu.grants.services import (
+from tsunagu.grants.services.fundraising import (
     save_fundraising_lists,
     save_fundraising_year,
 )

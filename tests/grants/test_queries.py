@@ -4,7 +4,7 @@ from tsunagu.accounts.models import User
 from tsunagu.directory.models import Region
 from tsunagu.grants.models import Grant
 from tsunagu.grants.queries import GrantSummary, grant_summary_for, year_summary
-from tsunagu.grants.services import settle_grant
+from tsunagu.grants.services.lifecycle import settle_grant
 
 
 def test_grant_summary_for_the_council_page(reported: Grant, admin_user: User) -> None:

@@ -10,19 +10,18 @@ from tests.grants.conftest import EXPENSES, INCOMES
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import AuditEntry
 from tsunagu.grants.models import Grant, GrantLine, GrantProgramme, GrantState, LineKind
-from tsunagu.grants.services import (
+from tsunagu.grants.services.lifecycle import (
     GrantConflict,
     LineInput,
-    SourceInput,
     apply_grant,
     decide_grant,
     expected_return,
     pay_grant,
     report_expenses,
-    save_programme,
     settle_grant,
     update_application,
 )
+from tsunagu.grants.services.programme import SourceInput, save_programme
 
 
 def snapshot(grant: Grant) -> tuple[Any, ...]:

@@ -142,7 +142,7 @@ def test_the_grant_page_shows_the_next_step_for_the_right_role(
 def test_an_applicant_admin_is_told_another_admin_decides(
     client: Client, programme: GrantProgramme, admin_user: User, city: Any
 ) -> None:
-    from tsunagu.grants.services import LineInput, apply_grant
+    from tsunagu.grants.services.lifecycle import LineInput, apply_grant
 
     grant = apply_grant(
         by=admin_user,
@@ -345,7 +345,7 @@ def test_the_fundraising_page_has_a_chart_and_its_table(
     viewer_client: Client, staff_user: User
 ) -> None:
     from tsunagu.grants.models import FundraisingDrive, FundraisingMethod
-    from tsunagu.grants.services import save_fundraising_year
+    from tsunagu.grants.services.fundraising import save_fundraising_year
 
     ensure_fundraising_lists()
     red = FundraisingDrive.objects.get(name="赤い羽根共同募金")

@@ -7,15 +7,15 @@ from django.core.exceptions import ValidationError
 
 from tests.records.category_data import category, consultation, consulter_type, kind, make_year
 from tsunagu.audit.models import AuditEntry
-from tsunagu.records import category_services as services
-from tsunagu.records.category_services import (
-    ACTIVITY_KINDS,
+from tsunagu.records.categories import edits
+from tsunagu.records.categories.edits import current_entries
+from tsunagu.records.categories.queries import list_digest, year_list
+from tsunagu.records.categories.schemes import ACTIVITY_KINDS, Scheme
+from tsunagu.records.categories.services import (
     EntrySpec,
     YearListError,
-    current_entries,
     save_year_list,
     start_year,
-    year_list,
 )
 from tsunagu.records.lineage import Shape, TermSpec, shapes
 from tsunagu.records.models import ActivityKind, Category, SupportRecord
@@ -33,11 +33,11 @@ def fy2021(fy2020: None, admin_user) -> None:  # type: ignore[no-untyped-def]
     start_year(by=admin_user, fiscal_year=2021)
 
 
-def names(fiscal_year: int, scheme: services.Scheme) -> list[str]:
+def names(fiscal_year: int, scheme: Scheme) -> list[str]:
     return [t.name for t in year_list(fiscal_year, scheme)]
 
 
-def lineage(fiscal_year: int, scheme: services.Scheme) -> dict[str, Shape]:
+def lineage(fiscal_year: int, scheme: Scheme) -> dict[str, Shape]:
     return shapes([TermSpec(e.name, e.predecessors) for e in current_entries(fiscal_year, scheme)])
 
 
@@ -69,7 +69,7 @@ def test_a_year_without_a_previous_one_cannot_be_copied(fy2020, admin_user) -> N
 def test_a_rename_keeps_the_entry_its_records_point_to(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     entry = category(2021, "近況報告など")
     record = consultation(entry)
-    services.rename(by=admin_user, entry=entry, name="近況報告")
+    edits.rename(by=admin_user, entry=entry, name="近況報告")
     entry.refresh_from_db()
     assert entry.name == "近況報告"
     assert list(record.categories.all()) == [entry]
@@ -92,7 +92,7 @@ def test_two_entries_can_swap_names(fy2021, admin_user) -> None:  # type: ignore
 
 def test_an_unused_entry_split_is_replaced_by_the_new_ones(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     needs = consulter_type(NEEDS)
-    services.split(
+    edits.split(
         by=admin_user, entry=category(2021, "近況報告など"), into=["近況報告", "居場所に参加したい"]
     )
     assert names(2021, needs) == [
@@ -111,7 +111,7 @@ def test_an_unused_entry_split_is_replaced_by_the_new_ones(fy2021, admin_user) -
 def test_a_used_entry_split_stays_retired_with_its_records(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     entry = category(2021, "近況報告など")
     record = consultation(entry)
-    services.split(by=admin_user, entry=entry, into=["近況報告", "居場所に参加したい"])
+    edits.split(by=admin_user, entry=entry, into=["近況報告", "居場所に参加したい"])
     entry.refresh_from_db()
     assert entry.retired
     assert list(record.categories.all()) == [entry]
@@ -122,7 +122,7 @@ def test_a_used_entry_split_stays_retired_with_its_records(fy2021, admin_user) -
 
 def test_a_split_keeping_the_old_name_keeps_the_entry(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     entry = category(2021, "近況報告など")
-    services.split(by=admin_user, entry=entry, into=["近況報告など", "居場所に参加したい"])
+    edits.split(by=admin_user, entry=entry, into=["近況報告など", "居場所に参加したい"])
     entry.refresh_from_db()
     assert not entry.retired
     assert names(2021, consulter_type(NEEDS))[1:3] == ["近況報告など", "居場所に参加したい"]
@@ -130,13 +130,13 @@ def test_a_split_keeping_the_old_name_keeps_the_entry(fy2021, admin_user) -> Non
 
 def test_a_split_needs_two_different_names(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError, match="違う名称で二つ以上"):
-        services.split(by=admin_user, entry=category(2021, "その他"), into=["その他", "ｿﾉ他"])
+        edits.split(by=admin_user, entry=category(2021, "その他"), into=["その他", "ｿﾉ他"])
 
 
 def test_merged_entries_become_one_continuing_both(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     needs = consulter_type(NEEDS)
     first, second = category(2021, "福祉サービス・相談機関への紹介"), category(2021, "近況報告など")
-    services.merge(by=admin_user, entries=[first, second], into_name="紹介・近況")
+    edits.merge(by=admin_user, entries=[first, second], into_name="紹介・近況")
     assert names(2021, needs) == ["紹介・近況", "その他"]
     merged = category(2021, "紹介・近況")
     assert {p.name for p in merged.predecessors.all()} == {
@@ -150,7 +150,7 @@ def test_merged_entries_become_one_continuing_both(fy2021, admin_user) -> None: 
 def test_a_merge_into_an_existing_name_keeps_that_entry_and_its_records(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     keeper, other = category(2021, "近況報告など"), category(2021, "その他")
     record = consultation(keeper)
-    services.merge(by=admin_user, entries=[other, keeper], into_name="近況報告など")
+    edits.merge(by=admin_user, entries=[other, keeper], into_name="近況報告など")
     keeper.refresh_from_db()
     assert list(record.categories.all()) == [keeper]
     assert {p.name for p in keeper.predecessors.all()} == {"近況報告など", "その他"}
@@ -159,7 +159,7 @@ def test_a_merge_into_an_existing_name_keeps_that_entry_and_its_records(fy2021, 
 
 def test_merge_refuses_entries_of_different_lists(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError, match="同じ年度の同じ一覧"):
-        services.merge(
+        edits.merge(
             by=admin_user,
             entries=[category(2021, "その他"), category(2020, "近況報告など")],
             into_name="まとめ",
@@ -168,7 +168,7 @@ def test_merge_refuses_entries_of_different_lists(fy2021, admin_user) -> None:  
 
 def test_retired_entries_stay_with_their_records(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     entry = kind(2021, "話し合いへの参加")
-    services.retire(by=admin_user, entry=entry)
+    edits.retire(by=admin_user, entry=entry)
     entry.refresh_from_db()
     assert entry.retired
     assert "話し合いへの参加" not in [k.name for k in ActivityKind.objects.in_year(2021).active()]
@@ -220,14 +220,14 @@ def test_lineage_to_a_name_last_year_did_not_have_is_refused(fy2021, admin_user)
 
 def test_names_equal_after_normalisation_are_refused(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(YearListError, match="「ｿﾉ他」が二度あります"):
-        services.add(by=admin_user, fiscal_year=2021, scheme=consulter_type(NEEDS), name="ｿﾉ他")
+        edits.add(by=admin_user, fiscal_year=2021, scheme=consulter_type(NEEDS), name="ｿﾉ他")
 
 
 def test_predecessors_may_only_come_from_the_same_list(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(
         YearListError, match="前年度「ボランティアしたい」は前年度の一覧にありません"
     ):
-        services.add(
+        edits.add(
             by=admin_user,
             fiscal_year=2021,
             scheme=consulter_type(NEEDS),
@@ -238,8 +238,8 @@ def test_predecessors_may_only_come_from_the_same_list(fy2021, admin_user) -> No
 
 def test_a_list_changed_meanwhile_is_refused(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     needs = consulter_type(NEEDS)
-    digest = services.list_digest(year_list(2021, needs))
-    services.rename(by=admin_user, entry=category(2021, "その他"), name="そのほか")
+    digest = list_digest(year_list(2021, needs))
+    edits.rename(by=admin_user, entry=category(2021, "その他"), name="そのほか")
     with pytest.raises(YearListError, match="ほかの人がこの一覧を変更しました"):
         save_year_list(
             by=admin_user,
@@ -252,7 +252,7 @@ def test_a_list_changed_meanwhile_is_refused(fy2021, admin_user) -> None:  # typ
 
 def test_a_total_only_consulter_type_has_no_list(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError, match="合計だけを数えるため"):
-        services.add(
+        edits.add(
             by=admin_user,
             fiscal_year=2021,
             scheme=consulter_type("市民社協の事業"),
@@ -296,9 +296,9 @@ def test_changing_next_years_list_never_touches_this_years_records(fy2021, admin
     records = {name: consultation(category(2020, name)) for name in names(2020, needs)}
     before_2020 = [(t.pk, t.name, t.retired) for t in year_list(2020, needs)]
 
-    services.rename(by=admin_user, entry=category(2021, "その他"), name="そのほか")
-    services.split(by=admin_user, entry=category(2021, "近況報告など"), into=["近況報告", "居場所"])
-    services.retire(by=admin_user, entry=category(2021, "福祉サービス・相談機関への紹介"))
+    edits.rename(by=admin_user, entry=category(2021, "その他"), name="そのほか")
+    edits.split(by=admin_user, entry=category(2021, "近況報告など"), into=["近況報告", "居場所"])
+    edits.retire(by=admin_user, entry=category(2021, "福祉サービス・相談機関への紹介"))
     save_year_list(
         by=admin_user,
         fiscal_year=2021,
@@ -372,14 +372,14 @@ def test_a_second_catch_all_in_a_list_is_refused_naming_the_row(fy2021, admin_us
 
 def test_a_new_entry_named_sonota_is_the_catch_all_unless_another_is(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     volunteers = consulter_type("ボランティア希望（活動）者")
-    services.add(by=admin_user, fiscal_year=2021, scheme=volunteers, name="その他")
+    edits.add(by=admin_user, fiscal_year=2021, scheme=volunteers, name="その他")
     assert Category.objects.get(
         fiscal_year=2021, consulter_type=volunteers, name="その他"
     ).catch_all
     needs = consulter_type(NEEDS)
     Category.objects.filter(fiscal_year=2021, consulter_type=needs, name="その他").delete()
     mark_catch_all(2021, "近況報告など")
-    services.add(by=admin_user, fiscal_year=2021, scheme=needs, name="その他")
+    edits.add(by=admin_user, fiscal_year=2021, scheme=needs, name="その他")
     marked = Category.objects.filter(fiscal_year=2021, consulter_type=needs, catch_all=True)
     assert [c.name for c in marked] == ["近況報告など"]
 
@@ -387,11 +387,11 @@ def test_a_new_entry_named_sonota_is_the_catch_all_unless_another_is(fy2021, adm
 def test_splitting_into_sonota_and_merging_the_catch_all(fy2021, admin_user) -> None:  # type: ignore[no-untyped-def]
     needs = consulter_type(NEEDS)
     Category.objects.filter(fiscal_year=2021, consulter_type=needs, name="その他").delete()
-    services.split(by=admin_user, entry=category(2021, "近況報告など"), into=["近況報告", "その他"])
+    edits.split(by=admin_user, entry=category(2021, "近況報告など"), into=["近況報告", "その他"])
     marked = Category.objects.get(fiscal_year=2021, consulter_type=needs, catch_all=True)
     assert marked.name == "その他"
     consultation(marked)
-    services.merge(
+    edits.merge(
         by=admin_user,
         entries=[category(2021, "近況報告"), marked],
         into_name="近況報告・その他",

@@ -6,8 +6,10 @@ import pytest
 
 from tests.records.category_data import category, consultation, consulter_type, kind, make_year
 from tsunagu.audit.models import AuditEntry
-from tsunagu.records import category_services as services
-from tsunagu.records.category_services import ACTIVITY_KINDS, start_year, year_list
+from tsunagu.records.categories import edits
+from tsunagu.records.categories.queries import year_list
+from tsunagu.records.categories.schemes import ACTIVITY_KINDS
+from tsunagu.records.categories.services import start_year
 from tsunagu.records.models import ActivityKind, Category
 
 NEEDS = "ニーズを抱えている個人"
@@ -51,17 +53,17 @@ def test_every_role_reads_the_lists_with_their_lineage(
     client, viewer_user, fy2021, admin_user
 ) -> None:  # type: ignore[no-untyped-def]
     needs = consulter_type(NEEDS)
-    services.split(
+    edits.split(
         by=admin_user, entry=category(2021, "近況報告など"), into=["近況報告", "居場所に参加したい"]
     )
-    services.merge(
+    edits.merge(
         by=admin_user,
         entries=[category(2021, "福祉サービス・相談機関への紹介"), category(2021, "その他")],
         into_name="紹介・その他",
     )
-    services.rename(by=admin_user, entry=category(2021, "寄付（寄贈）したい"), name="寄付したい")
-    services.add(by=admin_user, fiscal_year=2021, scheme=needs, name="食料支援")
-    services.retire(by=admin_user, entry=kind(2021, "話し合いへの参加"))
+    edits.rename(by=admin_user, entry=category(2021, "寄付（寄贈）したい"), name="寄付したい")
+    edits.add(by=admin_user, fiscal_year=2021, scheme=needs, name="食料支援")
+    edits.retire(by=admin_user, entry=kind(2021, "話し合いへの参加"))
     client.force_login(viewer_user)
     page = client.get("/categories/", {"year": 2021}).content.decode()
     for text in (
@@ -218,7 +220,7 @@ def test_a_list_changed_by_someone_else_is_not_overwritten(
 ) -> None:  # type: ignore[no-untyped-def]
     url = "/categories/kinds/?year=2021"
     data = edit_data(admin_client, url)
-    services.rename(by=admin_user, entry=kind(2021, "相談対応"), name="相談")
+    edits.rename(by=admin_user, entry=kind(2021, "相談対応"), name="相談")
     data["entries-0-name"] = "出向き"
     response = admin_client.post(url, data)
     assert "ほかの人がこの一覧を変更しました" in response.content.decode()
@@ -274,7 +276,7 @@ def test_the_list_page_needs_the_same_queries_however_long_the_lists(
 ) -> None:  # type: ignore[no-untyped-def]
     needs = consulter_type(NEEDS)
     for number in range(30):
-        services.add(
+        edits.add(
             by=admin_user,
             fiscal_year=2021,
             scheme=needs,
@@ -347,13 +349,13 @@ def test_a_consulter_type_name_differing_only_in_width_is_refused(admin_client, 
 def test_every_categories_action_has_a_japanese_sentence(admin_client, admin_user, fy2021) -> None:  # type: ignore[no-untyped-def]
     from tsunagu.audit.descriptions import ACTION_LABELS
 
-    services.split(by=admin_user, entry=category(2021, "その他"), into=["その他", "食料"])
-    services.merge(
+    edits.split(by=admin_user, entry=category(2021, "その他"), into=["その他", "食料"])
+    edits.merge(
         by=admin_user,
         entries=[category(2021, "その他"), category(2021, "食料")],
         into_name="その他",
     )
-    services.rename(by=admin_user, entry=category(2021, "その他"), name="そのほか")
+    edits.rename(by=admin_user, entry=category(2021, "その他"), name="そのほか")
     admin_client.post("/categories/types/new/", type_form())
     codes = set(AuditEntry.objects.values_list("action", flat=True))
     assert {c for c in codes if c.startswith("categories.")} <= set(ACTION_LABELS)

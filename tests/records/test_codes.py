@@ -5,9 +5,10 @@ import pytest
 
 from tests.records.category_data import category, consulter_type, make_year
 from tests.transfer.conftest import csv_bytes, run_import
-from tsunagu.records import category_services as services
+from tsunagu.records.categories import edits, services
+from tsunagu.records.categories.edits import current_entries
+from tsunagu.records.categories.services import EntrySpec, save_year_list
 from tsunagu.records.category_forms import ConsulterTypeForm
-from tsunagu.records.category_services import EntrySpec, current_entries, save_year_list
 from tsunagu.records.codes import (
     MissingCode,
     activity_kind_for,
@@ -59,8 +60,8 @@ def test_the_entries_with_default_names_take_their_codes(fy2020) -> None:  # typ
 
 
 def test_a_renamed_entry_keeps_its_code_into_the_next_year(fy2020, admin_user) -> None:  # type: ignore[no-untyped-def]
-    services.rename(by=admin_user, entry=category(2020, "ボランティアしたい"), name="活動したい")
-    services.rename(
+    edits.rename(by=admin_user, entry=category(2020, "ボランティアしたい"), name="活動したい")
+    edits.rename(
         by=admin_user,
         entry=ActivityKind.objects.get(fiscal_year=2020, name="相談対応"),
         name="相談を受けた",
@@ -71,7 +72,7 @@ def test_a_renamed_entry_keeps_its_code_into_the_next_year(fy2020, admin_user) -
     assert activity_kind_for(CONSULTATION_KIND, 2021).name == "相談を受けた"
     assert codes(2021)["寄付（寄贈）したい"] == "donation-wish"
     # A new entry named as the default does not take the code its renamed holder keeps.
-    services.add(
+    edits.add(
         by=admin_user,
         fiscal_year=2021,
         scheme=consulter_type(VOLUNTEERS),
@@ -120,7 +121,7 @@ def test_a_split_entry_hands_its_code_to_none_and_the_lookup_says_what_to_add(
         "加えてください。"
     ]
     # Doing what it says is enough.
-    services.add(
+    edits.add(
         by=admin_user,
         fiscal_year=2021,
         scheme=consulter_type(VOLUNTEERS),
@@ -130,8 +131,8 @@ def test_a_split_entry_hands_its_code_to_none_and_the_lookup_says_what_to_add(
 
 
 def test_a_year_that_continues_nothing_yet_names_last_years_entry(fy2020, admin_user) -> None:  # type: ignore[no-untyped-def]
-    services.rename(by=admin_user, entry=category(2020, "寄付（寄贈）したい"), name="寄贈したい")
-    services.add(by=admin_user, fiscal_year=2021, scheme=consulter_type(VOLUNTEERS), name="相談")
+    edits.rename(by=admin_user, entry=category(2020, "寄付（寄贈）したい"), name="寄贈したい")
+    edits.add(by=admin_user, fiscal_year=2021, scheme=consulter_type(VOLUNTEERS), name="相談")
     with pytest.raises(MissingCode) as error:
         category_for(DONATION_WISH, 2021)
     assert error.value.messages == [
@@ -144,7 +145,7 @@ def test_a_year_that_continues_nothing_yet_names_last_years_entry(fy2020, admin_
 
 
 def test_a_retired_entry_is_refused(fy2020, admin_user) -> None:  # type: ignore[no-untyped-def]
-    services.retire(by=admin_user, entry=category(2020, "ボランティアしたい"))
+    edits.retire(by=admin_user, entry=category(2020, "ボランティアしたい"))
     with pytest.raises(MissingCode) as error:
         category_for(VOLUNTEER_WISH, 2020)
     assert error.value.messages == [

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from tests.records.test_views import entry_form
-from tsunagu.records.category_services import start_year
+from tsunagu.records.categories.services import start_year
 from tsunagu.records.models import ActivityKind, Place, SupportRecord
 from tsunagu.records.services import RecordData, create_record
 

@@ -12,7 +12,7 @@ from tests.transfer.conftest import csv_bytes, run_import
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import AuditEntry
 from tsunagu.lib.tabular import Cell, write_xlsx
-from tsunagu.records.category_services import save_consulter_type
+from tsunagu.records.categories.services import save_consulter_type
 from tsunagu.records.models import Category, ConsulterType, ReportStyle
 from tsunagu.transfer.exporters import export_file
 from tsunagu.transfer.formats import CONSULTER_TYPE_COLUMNS, CONSULTER_TYPE_SHAPES, Kind

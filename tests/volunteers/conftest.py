@@ -13,7 +13,7 @@ from tsunagu.records.models import ActivityKind, Category, ConsulterType
 from tsunagu.volunteers.availability import parse_availability, to_json
 from tsunagu.volunteers.defaults import ensure_defaults
 from tsunagu.volunteers.models import InsurancePlan, Skill, Volunteer
-from tsunagu.volunteers.services import VolunteerData, register_volunteer
+from tsunagu.volunteers.services.registrations import VolunteerData, register_volunteer
 
 FISCAL_YEAR = 2020
 TODAY = date(2020, 12, 1)

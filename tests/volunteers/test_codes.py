@@ -8,12 +8,14 @@ from datetime import date
 from tests.volunteers.conftest import TODAY, register
 from tests.volunteers.test_services import offer_values
 from tsunagu.accounts.models import User
-from tsunagu.records import category_services as services
-from tsunagu.records.category_services import ACTIVITY_KINDS, current_entries, save_year_list
+from tsunagu.records.categories import services
+from tsunagu.records.categories.edits import current_entries
+from tsunagu.records.categories.schemes import ACTIVITY_KINDS
+from tsunagu.records.categories.services import save_year_list
 from tsunagu.records.models import Category, ConsulterType, SupportRecord
 from tsunagu.reports.builder import build_report
 from tsunagu.volunteers.models import Volunteer
-from tsunagu.volunteers.services import record_offer
+from tsunagu.volunteers.services.offers import record_offer
 
 RENAMES = {
     "ボランティアしたい": "ボランティア活動の希望",

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tests.volunteers.conftest import TODAY, person, register
 from tsunagu.volunteers.duplicates import Identity, find_duplicates, same_person
 from tsunagu.volunteers.models import Volunteer
-from tsunagu.volunteers.services import (
+from tsunagu.volunteers.services.registrations import (
     DuplicateVolunteer,
     VolunteerData,
     register_volunteer,

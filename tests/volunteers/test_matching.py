@@ -20,7 +20,7 @@ from tsunagu.volunteers.matching import (
     score,
     suggest_volunteers,
 )
-from tsunagu.volunteers.services import enrol_insurance
+from tsunagu.volunteers.services.registrations import enrol_insurance
 
 SKILL_NAMES = ["見守り", "買い物支援", "話し相手", "送迎", "朗読"]
 REGIONS = [1, 2, 3, 4]

@@ -15,7 +15,7 @@ from tsunagu.reports.builder import build_report
 from tsunagu.reports.result import Section
 from tsunagu.volunteers.consultations import year_figures
 from tsunagu.volunteers.models import DonationOffer, Volunteer
-from tsunagu.volunteers.services import record_offer
+from tsunagu.volunteers.services.offers import record_offer
 
 CONSULTER_TYPE = "ボランティア希望（活動）者"
 REGISTRATION_CATEGORY = "ボランティアしたい"

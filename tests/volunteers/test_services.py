@@ -11,16 +11,13 @@ from tsunagu.records.models import Category, SupportRecord
 from tsunagu.records.services import RecordData, create_record, delete_record
 from tsunagu.volunteers.consultations import year_figures
 from tsunagu.volunteers.models import HelpRequest, InsuranceEnrolment, OfferStatus, RequestStatus
-from tsunagu.volunteers.services import (
+from tsunagu.volunteers.services.help_requests import save_help_request
+from tsunagu.volunteers.services.matches import end_match, record_match, review_match
+from tsunagu.volunteers.services.offers import record_offer, update_offer
+from tsunagu.volunteers.services.registrations import (
     VolunteerData,
-    end_match,
     enrol_insurance,
-    record_match,
-    record_offer,
     register_volunteer,
-    review_match,
-    save_help_request,
-    update_offer,
     update_volunteer,
 )
 

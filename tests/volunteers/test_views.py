@@ -18,12 +18,10 @@ from tsunagu.volunteers.models import (
     Match,
     Volunteer,
 )
-from tsunagu.volunteers.services import (
-    enrol_insurance,
-    record_match,
-    record_offer,
-    save_help_request,
-)
+from tsunagu.volunteers.services.help_requests import save_help_request
+from tsunagu.volunteers.services.matches import record_match
+from tsunagu.volunteers.services.offers import record_offer
+from tsunagu.volunteers.services.registrations import enrol_insurance
 
 VIEWER, STAFF, ADMIN = "viewer", "staff", "admin"
 EVERYONE = {VIEWER, STAFF, ADMIN}

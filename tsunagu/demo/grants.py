@@ -27,17 +27,16 @@ from tsunagu.grants.models import (
     GrantProgramme,
     GrantState,
 )
-from tsunagu.grants.services import (
+from tsunagu.grants.services.fundraising import save_fundraising_year
+from tsunagu.grants.services.lifecycle import (
     LineInput,
-    SourceInput,
     apply_grant,
     decide_grant,
     pay_grant,
     report_expenses,
-    save_fundraising_year,
-    save_programme,
     settle_grant,
 )
+from tsunagu.grants.services.programme import SourceInput, save_programme
 
 OLD_YEARS = (2018, 2019, 2020)
 CAP = 300_000

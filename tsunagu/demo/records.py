@@ -673,7 +673,7 @@ def _save(fy: int, drafts: list[_Draft]) -> int:
 def extend_lists(*, by: User, years: DemoYears | None = None) -> list[int]:
     """Carry the last demo year's lists forward, year by year, to the current fiscal year,
     as a council that kept using tsunagu would have: so that entry works today."""
-    from tsunagu.records.category_services import start_year
+    from tsunagu.records.categories.services import start_year
 
     years = years or demo_years()
     started = []

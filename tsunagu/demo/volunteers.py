@@ -39,13 +39,13 @@ from tsunagu.volunteers.models import (
     Volunteer,
     VolunteerKind,
 )
-from tsunagu.volunteers.services import (
+from tsunagu.volunteers.services.help_requests import save_help_request
+from tsunagu.volunteers.services.matches import record_match
+from tsunagu.volunteers.services.offers import record_offer
+from tsunagu.volunteers.services.registrations import (
     VolunteerData,
     enrol_insurance,
-    record_match,
-    record_offer,
     register_volunteer,
-    save_help_request,
 )
 
 SEED = 2020

@@ -11,7 +11,8 @@ from django import forms
 
 from tsunagu.core.concurrency import VersionedForm
 from tsunagu.grants.models import FundraisingDrive, FundraisingMethod, Grant, LineKind
-from tsunagu.grants.services import LineInput, SourceInput
+from tsunagu.grants.services.lifecycle import LineInput
+from tsunagu.grants.services.programme import SourceInput
 from tsunagu.lib.amounts import AmountParseError, parse_yen
 from tsunagu.records.forms import JapaneseDateField
 

@@ -144,7 +144,7 @@ class Grant(Retained):
     """One regional council's grant for one fiscal year, through its five steps.
 
     Fields of a step stay empty until the step is taken; `state` is the last step taken.
-    Every change goes through tsunagu.grants.services, which locks the row and bumps
+    Every change goes through tsunagu.grants.services.lifecycle, which locks the row and bumps
     `version`, so that a form opened before someone else's change is told, not applied.
     """
 

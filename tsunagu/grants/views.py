@@ -35,19 +35,18 @@ from tsunagu.grants.models import (
     LineKind,
 )
 from tsunagu.grants.queries import AMOUNT_COLUMNS, grant_years, year_summary
-from tsunagu.grants.services import (
+from tsunagu.grants.services.fundraising import save_fundraising_lists, save_fundraising_year
+from tsunagu.grants.services.lifecycle import (
     GrantConflict,
     apply_grant,
     decide_grant,
     expected_return,
     pay_grant,
     report_expenses,
-    save_fundraising_lists,
-    save_fundraising_year,
-    save_programme,
     settle_grant,
     update_application,
 )
+from tsunagu.grants.services.programme import save_programme
 from tsunagu.lib.amounts import format_yen
 from tsunagu.lib.fiscal import (
     MAX_FISCAL_YEAR,

@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404
 
 from tsunagu.core.access import get_for_user, require
 from tsunagu.core.params import parse_id
-from tsunagu.records.category_services import (
+from tsunagu.records.categories.schemes import (
     ACTIVITY_KINDS,
     KINDS_SLUG,
+    ConsulterCategories,
     Scheme,
     Term,
-    terms_of,
 )
 from tsunagu.records.models import ConsulterType
 
@@ -25,7 +25,7 @@ def get_scheme_for_user(request: HttpRequest, slug: str, *, write: bool = False)
     if slug == KINDS_SLUG:
         return ACTIVITY_KINDS
     if (pk := parse_id(slug)) is not None:
-        return get_consulter_type_for_user(request, pk, write=write)
+        return ConsulterCategories(get_consulter_type_for_user(request, pk, write=write))
     raise Http404
 
 
@@ -33,7 +33,7 @@ def get_entry_for_user(
     request: HttpRequest, slug: str, pk: int, *, write: bool = False
 ) -> tuple[Scheme, Term]:
     scheme = get_scheme_for_user(request, slug, write=write)
-    return scheme, get_object_or_404(terms_of(scheme), pk=pk)
+    return scheme, get_object_or_404(scheme.terms(), pk=pk)
 
 
 def get_consulter_type_for_user(

@@ -7,7 +7,8 @@ from django import forms
 
 from tsunagu.core.concurrency import VersionedForm
 from tsunagu.directory.forms import FiscalYearField
-from tsunagu.records.category_services import NAME_MAX_LENGTH, EntrySpec, Term
+from tsunagu.records.categories.schemes import Term
+from tsunagu.records.categories.services import NAME_MAX_LENGTH, EntrySpec
 from tsunagu.records.models import ConsulterType
 
 

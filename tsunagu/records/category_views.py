@@ -20,7 +20,8 @@ from tsunagu.lib.fiscal import (
     default_fiscal_year,
     fiscal_year_label,
 )
-from tsunagu.records import category_services as services
+from tsunagu.records.categories import edits, queries, services
+from tsunagu.records.categories.schemes import Scheme, Term
 from tsunagu.records.category_access import (
     get_consulter_type_for_user,
     get_entry_for_user,
@@ -77,7 +78,7 @@ def _default_year(years: list[int]) -> int:
 
 @rule("category.view")
 def index(request: HttpRequest) -> HttpResponse:
-    years = services.fiscal_years_with_lists()
+    years = queries.fiscal_years_with_lists()
     year = _year_param(request) or _default_year(years)
     next_year = years[-1] + 1 if years else current_fiscal_year()
     return render(
@@ -90,7 +91,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "year_choices": [
                 (y, fiscal_year_label(y)) for y in sorted({*years, year}, reverse=True)
             ],
-            "lists": services.year_overview(year),
+            "lists": queries.year_overview(year),
             "start_form": StartYearForm(initial={"fiscal_year": fiscal_year_label(next_year)}),
             "next_year_label": fiscal_year_label(next_year),
         },
@@ -125,13 +126,15 @@ def edit_list(request: HttpRequest, slug: str) -> HttpResponse:
     year = _year_param(request)
     if year is None:
         return redirect("categories:index")
-    if isinstance(scheme, ConsulterType) and not scheme.has_categories:
-        messages.info(request, f"「{scheme.name}」の相談は合計だけを数えるため、分類はありません。")
+    try:
+        scheme.check_editable()
+    except ValidationError as error:
+        messages.info(request, error.messages[0])
         return redirect(_index_url(year))
-    terms = services.year_list(year, scheme)
-    previous = services.year_list(year - 1, scheme)
+    terms = queries.year_list(year, scheme)
+    previous = queries.year_list(year - 1, scheme)
     choices = [(p.pk, p.name) for p in previous]
-    digest = services.list_digest(terms)
+    digest = queries.list_digest(terms)
     copied = not terms and bool(previous)
     list_errors: list[str] = []
     if request.method == "POST":
@@ -168,7 +171,7 @@ def edit_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _save_list(
-    request: HttpRequest, formset: Any, *, scheme: services.Scheme, year: int, digest: str
+    request: HttpRequest, formset: Any, *, scheme: Scheme, year: int, digest: str
 ) -> list[str] | None:
     """Save the list the formset describes. None when saved; else the reasons about the
     whole list (reasons about one row are put on that row's form)."""
@@ -188,7 +191,7 @@ def _save_list(
         return error.general
     except ValidationError as error:
         return list(error.messages)
-    label = f"{fiscal_year_label(year)}の{services.scheme_label(scheme)}"
+    label = f"{fiscal_year_label(year)}の{scheme.label}"
     if result.changes:
         messages.success(request, f"{label}を保存しました。")
     else:
@@ -196,16 +199,12 @@ def _save_list(
     return None
 
 
-def _noun(scheme: services.Scheme) -> str:
-    return "分類" if isinstance(scheme, ConsulterType) else "種別"
-
-
-def _list_context(scheme: services.Scheme, year: int, slug: str) -> dict[str, Any]:
+def _list_context(scheme: Scheme, year: int, slug: str) -> dict[str, Any]:
     return {
         "scheme": scheme,
-        "scheme_label": services.scheme_label(scheme),
-        "noun": _noun(scheme),
-        "is_kinds": not isinstance(scheme, ConsulterType),
+        "scheme_label": scheme.label,
+        "noun": scheme.noun,
+        "is_kinds": scheme.is_kinds,
         "slug": slug,
         "year": year,
         "year_label": fiscal_year_label(year),
@@ -215,10 +214,10 @@ def _list_context(scheme: services.Scheme, year: int, slug: str) -> dict[str, An
     }
 
 
-def _rows(formset: Any, terms: list[services.Term]) -> list[dict[str, Any]]:
+def _rows(formset: Any, terms: list[Term]) -> list[dict[str, Any]]:
     """Each row's form with what the screen says about its saved entry, if any."""
     by_id = {t.pk: t for t in terms}
-    labels = services.lineage_labels(terms)
+    labels = queries.lineage_labels(terms)
     rows = []
     for index, form in enumerate(formset.forms):
         value = form["id"].value()
@@ -259,16 +258,16 @@ def _summary(formset: Any, list_errors: list[str]) -> list[tuple[str, str]]:
 @rule("category.edit")
 def split_entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     scheme, entry = get_entry_for_user(request, slug, pk, write=True)
-    form = SplitForm(request.POST or None, initial={"names": entry.name}, noun=_noun(scheme))
+    form = SplitForm(request.POST or None, initial={"names": entry.name}, noun=scheme.noun)
     if request.method == "POST" and form.is_valid():
         try:
-            services.split(by=request.user, entry=entry, into=form.cleaned_data["names"])  # type: ignore[arg-type]
+            edits.split(by=request.user, entry=entry, into=form.cleaned_data["names"])  # type: ignore[arg-type]
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"「{entry.name}」を分割しました。")
             return redirect(_edit_url(entry.fiscal_year, slug))
-    terms = services.year_list(entry.fiscal_year, scheme)
+    terms = queries.year_list(entry.fiscal_year, scheme)
     current = next(t for t in terms if t.pk == entry.pk)
     return render(
         request,
@@ -276,7 +275,7 @@ def split_entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             **_list_context(scheme, entry.fiscal_year, slug),
             "entry": current,
-            "lineage": services.lineage_labels(terms)[entry.pk],
+            "lineage": queries.lineage_labels(terms)[entry.pk],
             "form": form,
         },
     )
@@ -288,12 +287,12 @@ def merge_entries(request: HttpRequest, slug: str) -> HttpResponse:
     year = _year_param(request)
     if year is None:
         return redirect("categories:index")
-    terms = services.year_list(year, scheme)
-    form = MergeForm(request.POST or None, terms=terms, noun=_noun(scheme))
+    terms = queries.year_list(year, scheme)
+    form = MergeForm(request.POST or None, terms=terms, noun=scheme.noun)
     if request.method == "POST" and form.is_valid():
         chosen = [t for t in terms if t.pk in set(form.cleaned_data["entries"])]
         try:
-            services.merge(
+            edits.merge(
                 by=request.user,  # type: ignore[arg-type]
                 entries=chosen,
                 into_name=form.cleaned_data["into_name"],

@@ -4,7 +4,6 @@ volunteers/rules.py)."""
 from django.http import HttpRequest
 
 from tsunagu.core.access import get_for_user
-from tsunagu.volunteers import services
 from tsunagu.volunteers.models import (
     DonationOffer,
     HelpRequest,
@@ -12,6 +11,8 @@ from tsunagu.volunteers.models import (
     Match,
     Volunteer,
 )
+from tsunagu.volunteers.services.offers import log_offer_read
+from tsunagu.volunteers.services.registrations import log_volunteer_read
 
 
 def get_volunteer_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Volunteer:
@@ -20,7 +21,7 @@ def get_volunteer_for_user(request: HttpRequest, pk: int, *, write: bool = False
     name = "volunteer.edit" if write else "volunteer.view"
     volunteer = get_for_user(request, Volunteer.objects.with_related(), pk, name)
     if request.method in ("GET", "HEAD"):
-        services.log_volunteer_read(by=request.user, volunteer=volunteer)  # type: ignore[arg-type]
+        log_volunteer_read(by=request.user, volunteer=volunteer)  # type: ignore[arg-type]
     return volunteer
 
 
@@ -28,7 +29,7 @@ def get_offer_for_user(request: HttpRequest, pk: int, *, write: bool = False) ->
     name = "offer.edit" if write else "offer.view"
     offer = get_for_user(request, DonationOffer.objects.with_related(), pk, name)
     if request.method in ("GET", "HEAD"):
-        services.log_offer_read(by=request.user, offer=offer)  # type: ignore[arg-type]
+        log_offer_read(by=request.user, offer=offer)  # type: ignore[arg-type]
     return offer
 
 

@@ -44,7 +44,7 @@ from tsunagu.volunteers.models import (
     Volunteer,
     VolunteerKind,
 )
-from tsunagu.volunteers.services import VolunteerData
+from tsunagu.volunteers.services.registrations import VolunteerData
 
 SLOT_CHOICES = [(f"{d}-{s}", f"{WEEKDAYS[d]}曜{SLOT_LABELS[s]}") for d in range(7) for s in SLOTS]
 # Katakana and hiragana (with ー, ・ and spaces): what a フリガナ may hold after NFKC.

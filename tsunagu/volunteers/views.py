@@ -70,17 +70,14 @@ from tsunagu.volunteers.queries import (
     centre_counts,
     insurance_years,
 )
-from tsunagu.volunteers.services import (
+from tsunagu.volunteers.services.help_requests import save_help_request
+from tsunagu.volunteers.services.matches import end_match, record_match, review_match
+from tsunagu.volunteers.services.offers import record_offer, update_offer
+from tsunagu.volunteers.services.registrations import (
     DuplicateVolunteer,
-    end_match,
     enrol_insurance,
-    record_match,
-    record_offer,
     register_volunteer,
     remove_insurance,
-    review_match,
-    save_help_request,
-    update_offer,
     update_volunteer,
 )
 

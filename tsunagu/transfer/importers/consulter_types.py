@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from tsunagu.accounts.models import User
 from tsunagu.lib.tabular import Table
 from tsunagu.lib.textnorm import normalize
-from tsunagu.records.category_services import save_consulter_type
+from tsunagu.records.categories.services import save_consulter_type
 from tsunagu.records.models import ConsulterType, ImportBatch, ReportStyle
 from tsunagu.transfer.formats import CONSULTER_TYPE_SHAPES, Kind, shape_of
 from tsunagu.transfer.importers.base import Importer, RowReader

@@ -1,4 +1,4 @@
-"""The yearly lists: 相談内容の分類 of each consulter type, and 活動種別.
+"""Saving the yearly lists: 相談内容の分類 of each consulter type, and 活動種別.
 
 A fiscal year's list is saved in one go: the whole list is checked (names, lineage to the
 year before, entries that records still use) before anything is written, so a half-edited
@@ -6,15 +6,13 @@ list never exists. Entries keep their id across renames because records point to
 a list only ever touches its own year: records of other years are never changed.
 """
 
-import hashlib
-import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Final, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.services import log_action
@@ -22,22 +20,17 @@ from tsunagu.core.access import require
 from tsunagu.core.concurrency import claim_version
 from tsunagu.lib.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, fiscal_year_label
 from tsunagu.lib.textnorm import normalize
+from tsunagu.records.categories.queries import list_digest
+from tsunagu.records.categories.schemes import Scheme, Term, as_scheme, scheme_of
 from tsunagu.records.codes import settle_codes, settle_type_code
-from tsunagu.records.lineage import TermSpec, lineage_label, lineage_problems, shapes
+from tsunagu.records.lineage import TermSpec, lineage_problems
 from tsunagu.records.models import (
     ActivityKind,
     Category,
     ConsulterType,
     ReportStyle,
     SupportRecord,
-    is_catch_all_name,
 )
-
-ACTIVITY_KINDS: Final = "activity_kinds"
-KINDS_SLUG: Final = "kinds"
-
-Scheme = ConsulterType | Literal["activity_kinds"]
-Term = Category | ActivityKind
 
 NAME_MAX_LENGTH = 100
 
@@ -45,123 +38,6 @@ STALE_MESSAGE = (
     "この画面を開いたあとに、ほかの人がこの一覧を変更しました。"
     "画面を開き直して、もう一度入力してください。"
 )
-
-
-# --- Schemes ------------------------------------------------------------------------
-
-
-def scheme_label(scheme: Scheme) -> str:
-    if isinstance(scheme, ConsulterType):
-        return f"{scheme.name}の相談内容の分類"
-    return "活動種別"
-
-
-def scheme_slug(scheme: Scheme) -> str:
-    return str(scheme.pk) if isinstance(scheme, ConsulterType) else KINDS_SLUG
-
-
-def scheme_of(entry: Term) -> Scheme:
-    return entry.consulter_type if isinstance(entry, Category) else ACTIVITY_KINDS
-
-
-def terms_of(scheme: Scheme) -> QuerySet[Any]:
-    """Every entry of the scheme, all years; ordered without joins so it can be locked."""
-    if isinstance(scheme, ConsulterType):
-        return Category.objects.filter(consulter_type=scheme).order_by("fiscal_year", "order", "id")
-    return ActivityKind.objects.order_by("fiscal_year", "order", "id")
-
-
-def year_list(fiscal_year: int, scheme: Scheme) -> list[Term]:
-    """A year's list in order, with the entries of the year before that each continues."""
-    return list(
-        terms_of(scheme)
-        .filter(fiscal_year=fiscal_year)
-        .prefetch_related("predecessors")
-        .annotate(record_count=Count("records"))
-    )
-
-
-def fiscal_years_with_lists() -> list[int]:
-    """The fiscal years that have at least one entry in any list, oldest first."""
-    years: set[int] = set()
-    for model in (ActivityKind, Category):
-        years.update(model.objects.order_by().values_list("fiscal_year", flat=True).distinct())
-    return sorted(years)
-
-
-def list_digest(terms: Iterable[Term]) -> str:
-    """A fingerprint of a saved list (needs predecessors prefetched): a form carries it,
-    and saving refuses a list that someone else changed in between."""
-    rows = sorted(
-        (
-            t.pk,
-            t.name,
-            t.order,
-            t.retired,
-            sorted(p.pk for p in t.predecessors.all()),
-            getattr(t, "is_consultation", None),
-            getattr(t, "catch_all", None),
-        )
-        for t in terms
-    )
-    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:32]
-
-
-@dataclass(frozen=True)
-class SchemeList:
-    """One list of a year as the screens show it."""
-
-    scheme: Scheme
-    label: str
-    slug: str
-    has_categories: bool
-    # (entry, how it relates to the year before, in Japanese)
-    rows: list[tuple[Term, str]]
-    # Last year's entries in use that no entry of this year continues.
-    ended: list[str]
-
-
-def lineage_labels(terms: Sequence[Term]) -> dict[int, str]:
-    """{entry id: 新規 / 継続 / 「旧名」から名称変更 / …} for one list (predecessors prefetched)."""
-    specs = {t.pk: TermSpec(t.name, tuple(p.name for p in t.predecessors.all())) for t in terms}
-    shape = shapes(list(specs.values()))
-    return {pk: lineage_label(spec, shape[spec.name]) for pk, spec in specs.items()}
-
-
-def year_overview(fiscal_year: int) -> list[SchemeList]:
-    """Every list of a year: 活動種別, then each consulter type. A constant number of
-    queries, however long the lists."""
-    kinds = year_list(fiscal_year, ACTIVITY_KINDS)
-    categories = list(
-        Category.objects.filter(fiscal_year=fiscal_year)
-        .order_by("order", "id")
-        .prefetch_related("predecessors")
-    )
-    previous_kinds = list(ActivityKind.objects.filter(fiscal_year=fiscal_year - 1, retired=False))
-    previous_categories = list(
-        Category.objects.filter(fiscal_year=fiscal_year - 1, retired=False).order_by("order", "id")
-    )
-    lists = [_scheme_list(ACTIVITY_KINDS, kinds, previous_kinds)]
-    for consulter_type in ConsulterType.objects.all():
-        own = [c for c in categories if c.consulter_type_id == consulter_type.pk]
-        if not consulter_type.active and not own:
-            continue
-        own_previous = [c for c in previous_categories if c.consulter_type_id == consulter_type.pk]
-        lists.append(_scheme_list(consulter_type, own, own_previous))
-    return lists
-
-
-def _scheme_list(scheme: Scheme, terms: Sequence[Term], previous: Sequence[Term]) -> SchemeList:
-    labels = lineage_labels(terms)
-    continued = {p.pk for t in terms for p in t.predecessors.all()}
-    return SchemeList(
-        scheme=scheme,
-        label=scheme.title if isinstance(scheme, ConsulterType) else "活動種別",
-        slug=scheme_slug(scheme),
-        has_categories=not isinstance(scheme, ConsulterType) or scheme.has_categories,
-        rows=[(t, labels[t.pk]) for t in terms],
-        ended=[p.name for p in previous if p.pk not in continued],
-    )
 
 
 # --- Saving a list --------------------------------------------------------------------
@@ -222,11 +98,6 @@ def _check_year(fiscal_year: int) -> None:
         raise ValidationError(f"{fiscal_year}年度は扱えません。年度を確かめてください。")
 
 
-def _check_scheme(scheme: Scheme) -> None:
-    if isinstance(scheme, ConsulterType) and not scheme.has_categories:
-        raise ValidationError(f"「{scheme.name}」の相談は合計だけを数えるため、分類はありません。")
-
-
 def _quoted(names: Iterable[str]) -> str:
     return "".join(f"「{name}」" for name in names) or "なし"
 
@@ -235,7 +106,7 @@ def save_year_list(
     *,
     by: User,
     fiscal_year: int,
-    scheme: Scheme,
+    scheme: Scheme | ConsulterType,
     entries: Sequence[EntrySpec],
     expected_digest: str | None = None,
 ) -> SavedList:
@@ -245,17 +116,17 @@ def save_year_list(
     continues them; otherwise the list is refused: retire them instead.
     """
     require(by, "category.edit")
-    return _save(
+    return save_list(
         by=by,
         fiscal_year=fiscal_year,
-        scheme=scheme,
+        scheme=as_scheme(scheme),
         entries=entries,
         expected_digest=expected_digest,
         action="categories.list.saved",
     )
 
 
-def _save(
+def save_list(
     *,
     by: User,
     fiscal_year: int,
@@ -264,8 +135,10 @@ def _save(
     expected_digest: str | None,
     action: str,
 ) -> SavedList:
+    """`save_year_list` audited as `action`, for the edits of one entry (categories.edits),
+    which have required category.edit themselves."""
     _check_year(fiscal_year)
-    _check_scheme(scheme)
+    scheme.check_editable()
     try:
         with transaction.atomic():
             return _write_list(
@@ -290,20 +163,20 @@ def _write_list(
     expected_digest: str | None,
     action: str,
 ) -> SavedList:
-    this_year = terms_of(scheme).filter(fiscal_year=fiscal_year)
+    this_year = scheme.terms().filter(fiscal_year=fiscal_year)
     current = list(this_year.select_for_update().prefetch_related("predecessors"))
     if expected_digest is not None and list_digest(current) != expected_digest:
         raise YearListError([(None, STALE_MESSAGE)])
-    previous = list(terms_of(scheme).filter(fiscal_year=fiscal_year - 1))
+    previous = list(scheme.terms().filter(fiscal_year=fiscal_year - 1))
     by_id = {t.pk: t for t in current}
     kept = {e.id for e in entries if e.id is not None}
     removed = [t for t in current if t.pk not in kept]
 
-    catch_all = _catch_all_flags(scheme, entries, by_id)
+    catch_all = scheme.catch_all_flags(entries, by_id)
     problems = _entry_problems(entries, by_id, scheme, fiscal_year)
     problems += lineage_problems([p.name for p in previous], [e.term for e in entries])
     problems += _removal_problems(removed, fiscal_year)
-    problems += _consultation_problems(entries, by_id)
+    problems += _consultation_problems(scheme, entries, by_id)
     problems += _catch_all_problems(entries, catch_all)
     if problems:
         raise YearListError(problems)
@@ -335,7 +208,7 @@ def _write_list(
     # entry never holds two for a moment.
     for index, entry in enumerate(entries):
         term = by_id.get(entry.id) if entry.id is not None else None
-        if isinstance(term, Category) and term.catch_all and not catch_all[index]:
+        if term is not None and scheme.is_catch_all(term) and not catch_all[index]:
             term.catch_all = False
             term.save(update_fields=["catch_all"])
             changes["その他扱いの解除"].append(entry.term.name)
@@ -357,8 +230,7 @@ def _write_list(
         spec = entry.term
         predecessors = [previous_by_key[normalize(p)] for p in spec.predecessors]
         if entry.id is None:
-            term = _create(
-                scheme,
+            term = scheme.create(
                 fiscal_year,
                 spec.name,
                 orders[index],
@@ -379,6 +251,7 @@ def _write_list(
             term = by_id[entry.id]
             before = list(term.predecessors.all())
             _update(
+                scheme,
                 term,
                 entry,
                 name=spec.name,
@@ -401,11 +274,11 @@ def _write_list(
     if [t.pk for t in saved_in_order if t.pk in kept] != old_sequence:
         result["並び順"] = "変更しました"
     if result:
-        label = f"{fiscal_year_label(fiscal_year)} {scheme_label(scheme)}"
+        label = f"{fiscal_year_label(fiscal_year)} {scheme.label}"
         log_action(
             by=by,
             action=action,
-            target=scheme if isinstance(scheme, ConsulterType) else None,
+            target=scheme.audit_target,
             label=label,
             changes={"年度": fiscal_year_label(fiscal_year), **result},
         )
@@ -424,7 +297,7 @@ def _entry_problems(
                 problems.append(
                     (
                         index,
-                        f"「{name}」は{fiscal_year_label(fiscal_year)}の{scheme_label(scheme)}"
+                        f"「{name}」は{fiscal_year_label(fiscal_year)}の{scheme.label}"
                         "にありません。画面を開き直してください。",
                     )
                 )
@@ -471,29 +344,6 @@ def _removal_problems(removed: list[Term], fiscal_year: int) -> list[tuple[int |
     return problems
 
 
-def _catch_all_flags(
-    scheme: Scheme, entries: Sequence[EntrySpec], by_id: dict[int, Term]
-) -> list[bool]:
-    """Whether each entry is to be the list's catch-all: as said; else as it is; else (a
-    new entry) when it is named その他 and no other entry of the list is said or kept to be."""
-    if not isinstance(scheme, ConsulterType):
-        return [False] * len(entries)
-    flags: list[bool | None] = []
-    for entry in entries:
-        term = by_id.get(entry.id) if entry.id is not None else None
-        if entry.catch_all is not None:
-            flags.append(entry.catch_all)
-        elif isinstance(term, Category):
-            flags.append(term.catch_all)
-        else:
-            flags.append(None)
-    taken = any(flags)
-    return [
-        bool(flag) if flag is not None else (not taken and is_catch_all_name(entry.name))
-        for flag, entry in zip(flags, entries, strict=True)
-    ]
-
-
 def _catch_all_problems(
     entries: Sequence[EntrySpec], catch_all: Sequence[bool]
 ) -> list[tuple[int | None, str]]:
@@ -511,17 +361,14 @@ def _catch_all_problems(
 
 
 def _consultation_problems(
-    entries: Sequence[EntrySpec], by_id: dict[int, Term]
+    scheme: Scheme, entries: Sequence[EntrySpec], by_id: dict[int, Term]
 ) -> list[tuple[int | None, str]]:
     """A kind with records keeps whether it counts as a consultation: changing it would
     reinterpret those records (tsunagu check_records)."""
     changed = {
         index: by_id[entry.id]
         for index, entry in enumerate(entries)
-        if entry.id in by_id
-        and entry.consultation is not None
-        and isinstance(by_id[entry.id], ActivityKind)
-        and by_id[entry.id].is_consultation != entry.consultation  # type: ignore[union-attr]
+        if entry.id in by_id and scheme.changed_consultation(by_id[entry.id], entry)
     }
     used = set(
         SupportRecord.objects.filter(activity_kind__in=list(changed.values()))
@@ -539,30 +386,8 @@ def _consultation_problems(
     ]
 
 
-def _create(
-    scheme: Scheme,
-    fiscal_year: int,
-    name: str,
-    order: int,
-    retired: bool,
-    like: Term | None = None,
-    consultation: bool | None = None,
-    catch_all: bool = False,
-) -> Term:
-    """A kind counts as a consultation as `consultation` says; else as `like`, the entry
-    of the year before it continues, did; else from its name (ActivityKind.save). A
-    category is the catch-all as `catch_all` says."""
-    fields = {"fiscal_year": fiscal_year, "name": name, "order": order, "retired": retired}
-    if isinstance(scheme, ConsulterType):
-        return Category.objects.create(consulter_type=scheme, catch_all=catch_all, **fields)
-    if consultation is not None:
-        return ActivityKind.objects.create(**fields, is_consultation=consultation)
-    if isinstance(like, ActivityKind):
-        return ActivityKind.objects.create(**fields, is_consultation=like.is_consultation)
-    return ActivityKind.objects.create(**fields)
-
-
 def _update(
+    scheme: Scheme,
     term: Term,
     entry: EntrySpec,
     *,
@@ -583,19 +408,7 @@ def _update(
     if term.retired != entry.retired:
         fields.append("retired")
         changes["使用終了" if entry.retired else "使用再開"].append(name)
-    if (
-        isinstance(term, ActivityKind)
-        and entry.consultation is not None
-        and term.is_consultation != entry.consultation
-    ):
-        term.is_consultation = entry.consultation
-        fields.append("is_consultation")
-        changes["相談として数える" if entry.consultation else "相談として数えない"].append(name)
-    # Taken off before any entry is updated (_write_list): only ever set here.
-    if isinstance(term, Category) and catch_all and not term.catch_all:
-        term.catch_all = True
-        fields.append("catch_all")
-        changes["その他扱い"].append(name)
+    scheme.update_flags(term, entry, name=name, catch_all=catch_all, fields=fields, changes=changes)
     if fields:
         term.name, term.order, term.retired = name, order, entry.retired
         term.save(update_fields=fields)
@@ -626,14 +439,14 @@ def start_year(*, by: User, fiscal_year: int) -> int:
                     f"{label}の一覧は、それぞれの編集画面で一から作ってください。"
                 )
             for source in [*kinds, *categories]:
-                copy = _create(
-                    scheme_of(source),
+                scheme = scheme_of(source)
+                copy = scheme.create(
                     fiscal_year,
                     source.name,
                     source.order,
                     retired=False,
                     like=source,
-                    catch_all=isinstance(source, Category) and source.catch_all,
+                    catch_all=scheme.is_catch_all(source),
                 )
                 copy.predecessors.set([source])
             settle_codes(fiscal_year)
@@ -655,181 +468,6 @@ def start_year(*, by: User, fiscal_year: int) -> int:
 def _year_has_entries(fiscal_year: int) -> bool:
     return any(
         model.objects.filter(fiscal_year=fiscal_year).exists() for model in (ActivityKind, Category)
-    )
-
-
-# --- One-entry changes, as edits of the whole list -------------------------------------
-
-
-def current_entries(fiscal_year: int, scheme: Scheme) -> list[EntrySpec]:
-    """The saved list as specs, to edit and hand back to `save_year_list`."""
-    return _snapshot(fiscal_year, scheme)[0]
-
-
-def _snapshot(fiscal_year: int, scheme: Scheme) -> tuple[list[EntrySpec], str]:
-    terms = year_list(fiscal_year, scheme)
-    specs = [
-        EntrySpec(
-            name=t.name,
-            predecessors=tuple(p.name for p in t.predecessors.all()),
-            id=t.pk,
-            order=position,
-            retired=t.retired,
-            catch_all=getattr(t, "catch_all", None),
-        )
-        for position, t in enumerate(terms, start=1)
-    ]
-    return specs, list_digest(terms)
-
-
-def _renumbered(entries: list[EntrySpec]) -> list[EntrySpec]:
-    return [replace(e, order=position) for position, e in enumerate(entries, start=1)]
-
-
-def _index_of(entries: list[EntrySpec], entry: Term) -> int:
-    for index, spec in enumerate(entries):
-        if spec.id == entry.pk:
-            return index
-    raise ValidationError(f"「{entry.name}」が見つかりません。画面を開き直してください。")
-
-
-def rename(*, by: User, entry: Term, name: str) -> SavedList:
-    require(by, "category.edit")
-    entries, digest = _snapshot(entry.fiscal_year, scheme_of(entry))
-    index = _index_of(entries, entry)
-    entries[index] = replace(entries[index], name=name)
-    return save_year_list(
-        by=by,
-        fiscal_year=entry.fiscal_year,
-        scheme=scheme_of(entry),
-        entries=entries,
-        expected_digest=digest,
-    )
-
-
-def add(
-    *,
-    by: User,
-    fiscal_year: int,
-    scheme: Scheme,
-    name: str,
-    predecessors: Sequence[str] = (),
-) -> SavedList:
-    """Add an entry at the end of the list."""
-    require(by, "category.edit")
-    entries, digest = _snapshot(fiscal_year, scheme)
-    entries.append(EntrySpec(name=name, predecessors=tuple(predecessors)))
-    return save_year_list(
-        by=by,
-        fiscal_year=fiscal_year,
-        scheme=scheme,
-        entries=_renumbered(entries),
-        expected_digest=digest,
-    )
-
-
-def retire(*, by: User, entry: Term, retired: bool = True) -> SavedList:
-    """Stop (or resume) offering an entry for new records; its records keep it."""
-    require(by, "category.edit")
-    entries, digest = _snapshot(entry.fiscal_year, scheme_of(entry))
-    index = _index_of(entries, entry)
-    entries[index] = replace(entries[index], retired=retired)
-    return save_year_list(
-        by=by,
-        fiscal_year=entry.fiscal_year,
-        scheme=scheme_of(entry),
-        entries=entries,
-        expected_digest=digest,
-    )
-
-
-def _has_records(entry: Term) -> bool:
-    return entry.records.exists()
-
-
-def split(*, by: User, entry: Term, into: Sequence[str]) -> SavedList:
-    """Replace an entry by several, each continuing what it continued (so that last
-    year's entry is split between them).
-
-    An entry that keeps one of the new names stays (with its records). Otherwise an entry
-    that records use stays too, retired and with its lineage, so that its records are still
-    compared with last year's; one that no record uses is deleted.
-    """
-    require(by, "category.edit")
-    names = [name.strip() for name in into if name.strip()]
-    if len({normalize(name) for name in names}) < 2:
-        raise ValidationError("分割後の名称を、違う名称で二つ以上入力してください。")
-    scheme = scheme_of(entry)
-    entries, digest = _snapshot(entry.fiscal_year, scheme)
-    index = _index_of(entries, entry)
-    original = entries[index]
-    replacement = [
-        replace(original, name=name, retired=False)
-        if normalize(name) == entry.name_key
-        else EntrySpec(name=name, predecessors=original.predecessors)
-        for name in names
-    ]
-    if entry.name_key not in {normalize(name) for name in names} and _has_records(entry):
-        replacement.insert(0, replace(original, retired=True))
-    entries[index : index + 1] = replacement
-    return _save(
-        by=by,
-        fiscal_year=entry.fiscal_year,
-        scheme=scheme,
-        entries=_renumbered(entries),
-        expected_digest=digest,
-        action="categories.entry.split",
-    )
-
-
-def merge(*, by: User, entries: Sequence[Term], into_name: str) -> SavedList:
-    """Replace several entries of one list by one continuing all that they continued.
-
-    An entry whose name is the merged name becomes the merged entry (with its records).
-    The others are deleted, or retired with their lineage when records use them.
-    """
-    require(by, "category.edit")
-    name = into_name.strip()
-    if len({e.pk for e in entries}) < 2:
-        raise ValidationError("統合する分類を二つ以上選んでください。")
-    if not name:
-        raise ValidationError("統合後の名称を入力してください。")
-    first = entries[0]
-    scheme = scheme_of(first)
-    if any(e.fiscal_year != first.fiscal_year or scheme_of(e) != scheme for e in entries):
-        raise ValidationError("同じ年度の同じ一覧の分類だけを統合できます。")
-    specs, digest = _snapshot(first.fiscal_year, scheme)
-    chosen = {e.pk: e for e in entries}
-    positions = sorted(_index_of(specs, e) for e in entries)
-    union: dict[str, str] = {}
-    for position in positions:
-        for predecessor in specs[position].predecessors:
-            union.setdefault(normalize(predecessor), predecessor)
-    keeper = next((e for e in entries if e.name_key == normalize(name)), None)
-    # The merged category is the catch-all when one of those it replaces was.
-    carries = any(isinstance(e, Category) and e.catch_all for e in entries)
-    merged = EntrySpec(
-        name=name,
-        predecessors=tuple(union.values()),
-        id=keeper.pk if keeper else None,
-        catch_all=True if carries else None,
-    )
-    result: list[EntrySpec] = []
-    for index, spec in enumerate(specs):
-        if index == positions[0]:
-            result.append(merged)
-        if spec.id not in chosen:
-            result.append(spec)
-        elif spec.id != merged.id and _has_records(chosen[spec.id]):
-            kept = replace(spec, retired=True)
-            result.append(replace(kept, catch_all=False) if carries else kept)
-    return _save(
-        by=by,
-        fiscal_year=first.fiscal_year,
-        scheme=scheme,
-        entries=_renumbered(result),
-        expected_digest=digest,
-        action="categories.entry.merged",
     )
 
 

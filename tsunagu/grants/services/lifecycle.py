@@ -1,4 +1,4 @@
-"""The life of a grant, one service per step, and the yearly settings around it.
+"""The life of a grant, one service per step.
 
 application → decision → payment → expense report → settlement. Each step:
 - asks the access layer whether the acting user may take it (grants/rules.py) and
@@ -14,7 +14,7 @@ tsunagu.lib.amounts.parse_yen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,27 +27,12 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.services import diff as audit_diff
 from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
-from tsunagu.core.concurrency import Conflict, claim_grid, claim_version
+from tsunagu.core.concurrency import Conflict, claim_version
 from tsunagu.core.dates import show_date
 from tsunagu.directory.models import Region
-from tsunagu.grants.models import (
-    FundingSource,
-    FundraisingDrive,
-    FundraisingMethod,
-    FundraisingTotal,
-    FundraisingYear,
-    Grant,
-    GrantLine,
-    GrantProgramme,
-    GrantState,
-    LineKind,
-)
-from tsunagu.lib.amounts import AmountParseError, format_yen, parse_yen
-from tsunagu.lib.fiscal import (
-    MAX_FISCAL_YEAR,
-    MIN_FISCAL_YEAR,
-    fiscal_year_label,
-)
+from tsunagu.grants.models import Grant, GrantLine, GrantProgramme, GrantState, LineKind
+from tsunagu.grants.services.checks import yen
+from tsunagu.lib.amounts import format_yen
 from tsunagu.lib.textnorm import normalize
 
 SETTLED_MESSAGE = "精算済みの助成金は変更できません。記録は保存期限まで、このまま保存されます。"
@@ -76,30 +61,6 @@ class LineInput:
 
 
 # --- checks --------------------------------------------------------------------------
-
-
-def yen(value: Any, label: str, *, minimum: int = 0) -> int:
-    """An amount as int yen, or ValidationError saying what is wrong with it."""
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValidationError(
-                f"{label}は円単位の整数で入力してください（1円未満の端数は扱えません）。"
-            )
-        value = int(value)
-    if value is None or not isinstance(value, int | str):
-        raise ValidationError(f"{label}は円単位の整数で入力してください。")
-    try:
-        amount = parse_yen(value, label=label)
-    except AmountParseError as error:
-        raise ValidationError(f"{label}：{error}") from error
-    if amount < minimum:
-        raise ValidationError(f"{label}は{format_yen(minimum)}以上で入力してください。")
-    return amount
-
-
-def _check_year(fiscal_year: int) -> None:
-    if not MIN_FISCAL_YEAR <= fiscal_year <= MAX_FISCAL_YEAR:
-        raise ValidationError(f"{fiscal_year}年度は扱えません。年度を確かめてください。")
 
 
 def _day(value: date | None) -> date:
@@ -572,248 +533,3 @@ def _record_actuals(grant: Grant, kind: LineKind, rows: list[tuple[str, str, int
             elif line.actual != 0:
                 line.actual = 0
                 line.save(update_fields=["actual"])
-
-
-# --- the yearly programme ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SourceInput:
-    name: str
-    amount: int | str
-
-
-def save_programme(
-    *,
-    by: User,
-    fiscal_year: int,
-    cap: int | str,
-    sources: Sequence[SourceInput],
-    note: str = "",
-    expected_version: int | None = None,
-) -> GrantProgramme:
-    """Create or change a year's grant programme: its cap and its funding sources.
-
-    `expected_version`: the programme's version when the form was opened, None when the
-    year had none yet (then a programme saved meanwhile by someone else is a conflict)."""
-    require(by, "grant.configure")
-    _check_year(fiscal_year)
-    cap = yen(cap, "上限額", minimum=1)
-    rows: list[tuple[str, int]] = []
-    seen: set[str] = set()
-    for source in sources:
-        name = (source.name or "").strip()
-        if not name and str(source.amount or "").strip() == "":
-            continue
-        if not name:
-            raise ValidationError("財源の名称を入力してください。")
-        if normalize(name) in seen:
-            raise ValidationError(f"財源「{name}」が2回あります。1行にまとめてください。")
-        seen.add(normalize(name))
-        rows.append((name, yen(source.amount, f"財源「{name}」の金額")))
-    with transaction.atomic():
-        programme, created = GrantProgramme.objects.select_for_update().get_or_create(
-            fiscal_year=fiscal_year, defaults={"cap": cap, "note": note.strip()}
-        )
-        before = {
-            "cap": programme.cap,
-            "note": programme.note,
-            "財源": _sources_text(programme.sources.all()) if not created else "",
-        }
-        if not created:
-            if expected_version is None:
-                raise Conflict(programme)
-            claim_version(programme, expected_version)
-            highest = (
-                programme.grants.exclude(decided_amount=None)
-                .filter(exception_reason="")
-                .order_by("-decided_amount")
-                .values_list("decided_amount", flat=True)
-                .first()
-            )
-            if highest is not None and cap < highest:
-                raise ValidationError(
-                    f"{programme.fiscal_year_label}には上限額の例外なしで{format_yen(highest)}と決定した助成金があるため、"
-                    f"上限額をそれより低い{format_yen(cap)}にはできません。"
-                )
-            programme.cap = cap
-            programme.note = note.strip()
-            programme.save(update_fields=["cap", "note"])
-        existing = {normalize(s.name): s for s in programme.sources.all()}
-        for order, (name, amount) in enumerate(rows):
-            source = existing.pop(normalize(name), None)
-            if source is None:
-                FundingSource.objects.create(
-                    programme=programme, name=name, amount=amount, order=order
-                )
-            elif (source.name, source.amount, source.order) != (name, amount, order):
-                source.name, source.amount, source.order = name, amount, order
-                source.save(update_fields=["name", "amount", "order"])
-        for source in existing.values():
-            source.delete()
-        after = {
-            "cap": programme.cap,
-            "note": programme.note,
-            "財源": _sources_text(programme.sources.all()),
-        }
-        if created:
-            log_action(by=by, action="grants.programme.created", target=programme, changes=after)
-        else:
-            changes = audit_diff(before, after)
-            if changes:
-                log_action(
-                    by=by, action="grants.programme.updated", target=programme, changes=changes
-                )
-    return programme
-
-
-def _sources_text(sources: Iterable[FundingSource]) -> str:
-    return "、".join(f"{s.name} {format_yen(s.amount)}" for s in sources)
-
-
-# --- fundraising ---------------------------------------------------------------------
-
-
-def save_fundraising_year(
-    *,
-    by: User,
-    fiscal_year: int,
-    amounts: Mapping[tuple[int, int], int | str | None],
-    expected_version: int | None = None,
-) -> int:
-    """Save a year's totals, keyed by (drive id, method id); None or blank removes one.
-
-    `expected_version`: the year's version when the form was opened, None when the year
-    had none yet (then a save by someone else meanwhile is a conflict). Returns the
-    number of cells that changed."""
-    require(by, "fundraising.edit")
-    _check_year(fiscal_year)
-    drives = FundraisingDrive.objects.in_bulk()
-    methods = FundraisingMethod.objects.in_bulk()
-    clean: dict[tuple[int, int], int | None] = {}
-    for (drive_id, method_id), value in amounts.items():
-        drive, method = drives.get(drive_id), methods.get(method_id)
-        if drive is None or method is None:
-            raise ValidationError(
-                "募金運動または方法が見つかりません。画面を読み込み直してください。"
-            )
-        if value is None or str(value).strip() == "":
-            clean[(drive_id, method_id)] = None
-        else:
-            clean[(drive_id, method_id)] = yen(value, f"{drive.name}・{method.name}")
-    changes: dict[str, list[int | None]] = {}
-    with transaction.atomic():
-        claim_grid(
-            FundraisingYear, by=by, expected_version=expected_version, fiscal_year=fiscal_year
-        )
-        existing = {
-            (t.drive_id, t.method_id): t
-            for t in FundraisingTotal.objects.select_for_update().filter(fiscal_year=fiscal_year)
-        }
-        for key, amount in clean.items():
-            row = existing.get(key)
-            old = row.amount if row is not None else None
-            if old == amount:
-                continue
-            label = f"{drives[key[0]].name}・{methods[key[1]].name}"
-            changes[label] = [old, amount]
-            if amount is None:
-                assert row is not None
-                row.delete()
-            elif row is None:
-                FundraisingTotal.objects.create(
-                    fiscal_year=fiscal_year, drive_id=key[0], method_id=key[1], amount=amount
-                )
-            else:
-                row.amount = amount
-                row.save(update_fields=["amount"])
-        if changes:
-            log_action(
-                by=by,
-                action="grants.fundraising.saved",
-                changes=changes,
-                label=f"{fiscal_year_label(fiscal_year)}の募金実績",
-            )
-    return len(changes)
-
-
-ListRow = tuple[int | None, str, int, bool]  # id (None for a new row), name, order, active
-
-
-def save_fundraising_lists(
-    *, by: User, methods: Sequence[ListRow], drives: Sequence[ListRow]
-) -> int:
-    """Add, rename, reorder or deactivate fundraising methods and drives.
-
-    Rows are never deleted: past totals point to them. Returns the number of rows changed."""
-    require(by, "fundraising.configure")
-    lists: list[tuple[type[FundraisingMethod] | type[FundraisingDrive], Sequence[ListRow]]] = [
-        (FundraisingMethod, methods),
-        (FundraisingDrive, drives),
-    ]
-    changed = 0
-    with transaction.atomic():
-        for model, rows in lists:
-            changed += _save_list(by, model, rows)
-    return changed
-
-
-def _save_list(
-    by: User,
-    model: type[FundraisingMethod] | type[FundraisingDrive],
-    rows: Sequence[ListRow],
-) -> int:
-    title = model._meta.verbose_name
-    current = model.objects.select_for_update().in_bulk()
-    keys: set[str] = set()
-    for pk, name, _order, _active in rows:
-        name = name.strip()
-        if not name:
-            if pk is None:
-                continue
-            raise ValidationError(
-                f"{title}の名称は空にできません。使わなくなったものは「有効」のチェックを外してください。"
-            )
-        if normalize(name) in keys:
-            raise ValidationError(f"{title}「{name}」が2回あります。")
-        keys.add(normalize(name))
-        if pk is not None and pk not in current:
-            raise ValidationError(
-                f"{title}の一覧が変更されています。画面を読み込み直してください。"
-            )
-    taken = {normalize(e.name): e.pk for e in current.values()}
-    # Names may trade places (A→B while B→A): the unique key would refuse the first save.
-    # Every row being renamed first gets a key no name normalises to (normalize removes
-    # spaces), then each is saved with its new name, all in this transaction.
-    renamed = [
-        pk
-        for pk, name, _order, _active in rows
-        if pk is not None and name.strip() and normalize(name) != current[pk].name_key
-    ]
-    for pk in renamed:
-        model.objects.filter(pk=pk).update(name_key=f" {pk}")
-    changed = 0
-    for pk, name, order, active in rows:
-        name = name.strip()
-        if not name:
-            continue
-        owner = taken.get(normalize(name))
-        if owner is not None and owner != pk and owner not in {r[0] for r in rows}:
-            raise ValidationError(f"{title}「{name}」はすでにあります。")
-        if pk is None:
-            entry = model.objects.create(name=name, order=order, active=active)
-            log_action(by=by, action="grants.fundraising_list.added", target=entry)
-            changed += 1
-            continue
-        entry = current[pk]
-        diff = audit_diff(
-            {"name": entry.name, "order": entry.order, "active": entry.active},
-            {"name": name, "order": order, "active": active},
-        )
-        if diff:
-            for field, (_, value) in diff.items():
-                setattr(entry, field, value)
-            entry.save(update_fields=list(diff))
-            log_action(by=by, action="grants.fundraising_list.updated", target=entry, changes=diff)
-            changed += 1
-    return changed
