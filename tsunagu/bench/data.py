@@ -33,6 +33,7 @@ from tsunagu.records.models import (
     RecordAgency,
     SupportRecord,
 )
+from tsunagu.reports.cache import invalidate
 
 SEED = 2024
 BATCH = 20_000
@@ -364,6 +365,7 @@ class _Writer:
                 ["record_id", "agency_id", "action"],
                 self.agencies,
             )
+            invalidate()  # raw SQL sends no model signal
         self.record_count += len(self.records)
         self.category_count += len(self.categories)
         self.agency_count += len(self.agencies)

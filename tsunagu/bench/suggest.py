@@ -40,6 +40,7 @@ from tsunagu.records.models import (
     RecordQuerySet,
     SupportRecord,
 )
+from tsunagu.reports.cache import invalidate
 from tsunagu.suggest.classifier import note_text
 from tsunagu.suggest.examples import collect, eligible_records
 from tsunagu.suggest.modelfile import current_model
@@ -314,6 +315,7 @@ def generate_synthetic(
             ],
             batch_size=5000,
         )
+        invalidate()  # bulk_create sends no model signal
     return lists
 
 

@@ -33,6 +33,7 @@ from tsunagu.records.models import (
     SupportRecord,
     is_catch_all_name,
 )
+from tsunagu.reports.cache import invalidate
 
 SEED = 2020
 WEEKEND_SHARE = 0.1
@@ -661,6 +662,7 @@ def _save(fy: int, drafts: list[_Draft]) -> int:
         ],
         batch_size=1000,
     )
+    invalidate()  # bulk_create sends no model signal
     log_action(
         by=None,
         action="records.demo_loaded",

@@ -26,6 +26,7 @@ from tsunagu.records.models import (
     SavedEntry,
     SupportRecord,
 )
+from tsunagu.reports.cache import invalidate
 
 TRASH_DAYS = 30
 
@@ -200,6 +201,7 @@ def _set_relations(record: SupportRecord, data: RecordData) -> None:
         RecordAgency(record=record, agency=agency, action=action or AgencyAction.LIAISON)
         for agency, action in data.agencies
     )
+    invalidate()  # bulk_create sends no model signal
 
 
 def create_record(

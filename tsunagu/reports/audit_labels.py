@@ -9,4 +9,7 @@ LABELS = {
 }
 
 AUDITED = {"reports.yearclosure": Audited("{obj}")}
-UNAUDITED = {"reports.baselinefigure": "取り込みとして、過去の集計値の取り込みの履歴に残ります。"}
+UNAUDITED = {
+    "reports.baselinefigure": "取り込みとして、過去の集計値の取り込みの履歴に残ります。",
+    "reports.reportgeneration": "集計の一時保存の目印で、変更はそれを起こした操作の履歴に残ります。",
+}

@@ -80,3 +80,17 @@ class YearClosure(models.Model):
 
     def __str__(self) -> str:
         return f"{fiscal_year_label(self.fiscal_year)}の年度締め"
+
+
+class ReportGeneration(models.Model):
+    """One row whose token is replaced, in the writing transaction, by every change of
+    something the report reads (reports/cache.py): the cached reports are keyed by it."""
+
+    token = models.CharField("世代", max_length=32)
+
+    class Meta:
+        verbose_name = "集計の世代"
+        verbose_name_plural = "集計の世代"
+
+    def __str__(self) -> str:
+        return self.token

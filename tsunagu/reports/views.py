@@ -16,6 +16,7 @@ from tsunagu.core.params import ParsedQuery
 from tsunagu.lib.fiscal import current_fiscal_year, fiscal_year_label
 from tsunagu.records.queries import default_record_year, years_with_records
 from tsunagu.reports.builder import Scope
+from tsunagu.reports.cache import cached_figures
 from tsunagu.reports.closures import is_closed
 from tsunagu.reports.differences import compare_counts
 from tsunagu.reports.exporters import MonthlyExport, ReportExport
@@ -23,17 +24,18 @@ from tsunagu.reports.forms import CompareForm, PeriodQuery, ReopenForm, ReportQu
 from tsunagu.reports.monthly import build_monthly
 from tsunagu.reports.period import Period
 from tsunagu.reports.renderers.html import chart_context
-from tsunagu.reports.services import close_year, figures_for, reopen_year
+from tsunagu.reports.services import close_year, reopen_year
 
 
 def _query(request: AuthenticatedRequest) -> tuple[ReportQueryForm, int, Scope]:
     form = ReportQueryForm(request.GET or None)
-    fiscal_year = default_record_year()
+    fiscal_year = None
     scope = Scope()
     if form.is_bound and form.is_valid():
-        fiscal_year = form.cleaned_data.get("fy") or fiscal_year
+        fiscal_year = form.cleaned_data.get("fy")
         scope = Scope(zone=form.cleaned_data.get("zone"), region=form.cleaned_data.get("region"))
-    return form, fiscal_year, scope
+    # Asked only when no year is: a query fewer for the pages that name theirs.
+    return form, fiscal_year or default_record_year(), scope
 
 
 def _period(
@@ -53,7 +55,7 @@ def report_page(request: AuthenticatedRequest) -> HttpResponse:
     period_query, period, period_errors = _period(request, fiscal_year)
     if period is not None:
         fiscal_year = period.fiscal_year  # a range names its own year
-    figures = figures_for(fiscal_year, scope, period)
+    figures = cached_figures(fiscal_year, scope, period)
     report = figures.report
     years = sorted({*years_with_records(), fiscal_year}, reverse=True)
     return render(
@@ -89,7 +91,7 @@ def report_download(request: AuthenticatedRequest) -> HttpResponseBase:
     _, period, _ = _period(request, fiscal_year)
     if period is not None:
         fiscal_year = period.fiscal_year
-    report = figures_for(fiscal_year, scope, period).report
+    report = cached_figures(fiscal_year, scope, period).report
     return download(
         request,
         ReportExport,
@@ -145,7 +147,7 @@ def compare_page(request: AuthenticatedRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if form.is_bound and form.is_valid():
         a, b = form.cleaned_data["a"], form.cleaned_data["b"]
-        report_a, report_b = figures_for(a).report, figures_for(b).report
+        report_a, report_b = cached_figures(a).report, cached_figures(b).report
         context.update(
             report_a=report_a,
             report_b=report_b,

@@ -14,6 +14,7 @@ from tsunagu.audit.services import log_action
 from tsunagu.core.access import require
 from tsunagu.lib.tabular import RowError, Table, TableError, read_table, sheet_names, table_format
 from tsunagu.records.models import ImportBatch
+from tsunagu.reports.cache import invalidate
 from tsunagu.transfer.formats import (
     CATEGORY_COLUMNS,
     CATEGORY_REQUIRED,
@@ -239,6 +240,7 @@ def _run(
                 kind=kind, filename=filename[:255], digest=digest, row_count=rows, imported_by=by
             )
             message = importer.apply(by=by, batch=batch)
+            invalidate()  # importers write with bulk_create, executemany and update()
             log_action(
                 by=by,
                 action="transfer.imported",
