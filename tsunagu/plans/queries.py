@@ -18,19 +18,32 @@ from tsunagu.records.models import ActivityKind, ConsulterType, RecordQuerySet, 
 YEARS_BESIDE = 3
 
 
-def involving(region: Region | int) -> Q:
-    """Records whose area is the council, or whose target is it or one of its groups.
+def involving(region: Region | int, years: Sequence[int] | None = None) -> Q:
+    """Records whose area is the council, or whose target is it or one of its groups
+    (a group's council may have changed since: `region_id` is then not enough).
 
-    Each of the three terms is a plain column that has its own index, the groups taken
-    by a subquery rather than a join: an OR across a left join rules out every index and
-    scans the years twice, while three indexed terms are read as a union of lookups."""
+    An OR across a join, or beside the years, rules out the council's indexes: the
+    database then reads every record of the years. So each of the three terms carries the
+    years itself and is served by its own (column, fiscal_year, deleted_at) index, read as
+    a union of lookups (SQLite's MULTI-INDEX OR, PostgreSQL's BitmapOr); the council's
+    groups are listed first (one small query), since an IN over a subquery, or over a
+    list, leads SQLite back to the years' scan."""
     pk = region if isinstance(region, int) else region.pk
-    groups = ActivityGroup.objects.filter(region_id=pk).values("pk")
-    return Q(region_id=pk) | Q(target_region_id=pk) | Q(target_group_id__in=groups)
+    groups = list(ActivityGroup.objects.filter(region_id=pk).values_list("pk", flat=True))
+    within = Q() if years is None else Q(fiscal_year__in=list(years), deleted_at__isnull=True)
+    # One term per group: `target_group_id IN (…)` beside the years makes SQLite read
+    # the years' covering record_report instead.
+    terms = [Q(region_id=pk), Q(target_region_id=pk), *(Q(target_group_id=g) for g in groups)]
+    combined = Q()
+    for term in terms:
+        combined |= term & within
+    return combined
 
 
-def records_of(region: Region | int) -> RecordQuerySet:
-    return SupportRecord.objects.alive().filter(involving(region))
+def records_of(region: Region | int, years: Sequence[int] | None = None) -> RecordQuerySet:
+    """The live records involving the council, of `years` if given (through the indexes
+    of `involving`)."""
+    return SupportRecord.objects.alive().filter(involving(region, years))
 
 
 # --- plans ----------------------------------------------------------------------------
@@ -194,7 +207,7 @@ def support_counts(region: Region, fiscal_year: int) -> SupportCounts:
     and a year whose list has no kind of that name did not count it (—, not 0).
     Two GROUP BY queries, and one each for the years' kinds and the consulter types."""
     years = [fiscal_year - n for n in range(YEARS_BESIDE + 1)]
-    records = records_of(region).filter(fiscal_year__in=years)
+    records = records_of(region, years)
     kind_counts: dict[tuple[int, str], int] = {}
     kind_order: dict[str, tuple[int, int]] = {}
     for row in records.values(

@@ -469,6 +469,22 @@ class SupportRecord(models.Model):
                 name="record_follow_up_due",
                 condition=Q(follow_up=True, deleted_at__isnull=True),
             ),
+            # The regional council page (地域社協カルテ) counts the records involving a
+            # council over four years: the area, the target council or one of its groups,
+            # each term with the years (plans/queries.py `involving`), read as a union of
+            # these three instead of every record of the years (issue #14).
+            models.Index(
+                fields=["region", "fiscal_year", "deleted_at"],
+                name="record_region_year",
+            ),
+            models.Index(
+                fields=["target_region", "fiscal_year", "deleted_at"],
+                name="record_target_region_year",
+            ),
+            models.Index(
+                fields=["target_group", "fiscal_year", "deleted_at"],
+                name="record_target_group_year",
+            ),
             # What the yearly report reads instead of the table (docs/benchmarks.md).
             models.Index(
                 fields=[
