@@ -193,6 +193,10 @@ def test_the_karte_reads_the_councils_records_through_their_indexes(demo_client:
             }
             assert len(searched) == 3 and used == indexes, plan
             continue
-        scans = [n for n in nodes(plan) if n.get("Relation Name") == TABLE]
-        assert {n.get("Index Name") for n in scans} == indexes, scans
-        assert all("Index Cond" in n for n in scans), scans
+        # Each part an index lookup by its own column (PostgreSQL may take the column's
+        # foreign-key index at the demo's size; either is a lookup, not the years' scan).
+        keyed = [n for n in nodes(plan) if "Index Name" in n]
+        conds = sorted(n.get("Index Cond", "") for n in keyed)
+        assert len(keyed) == 3, conds
+        for column in ("region_id ", "target_region_id ", "target_group_id "):
+            assert any(c.lstrip("(").startswith(column) for c in conds), conds
