@@ -141,8 +141,7 @@ def _links(by: User, created: list[tuple[Plan, data.PlanSpec]], shift: int) -> i
             if not plan.covers(year):
                 continue
             records = list(
-                records_of(plan.region)
-                .in_fiscal_year(year)
+                records_of(plan.region, [year])
                 .select_related("target_group__kind")
                 .order_by("date", "id")
             )

@@ -304,8 +304,7 @@ def plan_records(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request, pk, write=True)
     year = plan.year_in_period(year_param(request, default_record_year()))
     records = (
-        records_of(plan.region)
-        .in_fiscal_year(year)
+        records_of(plan.region, [year])
         .with_related()
         .prefetch_related(
             Prefetch(

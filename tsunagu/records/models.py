@@ -469,6 +469,38 @@ class SupportRecord(models.Model):
                 name="record_follow_up_due",
                 condition=Q(follow_up=True, deleted_at__isnull=True),
             ),
+            # The regional council page (地域社協カルテ) counts the records involving a
+            # council over four years: the area, the target council or one of its groups,
+            # each term with the years, read as a UNION of these three (plans/queries.py
+            # `involved_counts`) instead of every record of the years (issue #14); covering
+            # the counts by kind and consulter type (and, for the targets, the area that
+            # keeps the parts disjoint), so that no row is read from the table.
+            models.Index(
+                fields=["region", "fiscal_year", "deleted_at", "activity_kind", "consulter_type"],
+                name="record_region_year",
+            ),
+            models.Index(
+                fields=[
+                    "target_region",
+                    "fiscal_year",
+                    "deleted_at",
+                    "activity_kind",
+                    "consulter_type",
+                    "region",
+                ],
+                name="record_target_region_year",
+            ),
+            models.Index(
+                fields=[
+                    "target_group",
+                    "fiscal_year",
+                    "deleted_at",
+                    "activity_kind",
+                    "consulter_type",
+                    "region",
+                ],
+                name="record_target_group_year",
+            ),
             # What the yearly report reads instead of the table (docs/benchmarks.md).
             models.Index(
                 fields=[

@@ -30,6 +30,7 @@ from tsunagu.lib.fiscal import (
     parse_fiscal_year,
 )
 from tsunagu.lib.textnorm import normalize
+from tsunagu.records import note_index
 from tsunagu.records.models import (
     ActivityKind,
     Category,
@@ -142,7 +143,8 @@ class RecordFilter:
             records = records.filter(follow_up=True)
         query = normalize(self.query.get("q", ""))
         if query and search_notes:
-            records = records.filter(note_key__contains=query)
+            # Through the trigram index from three characters (records/note_index.py).
+            records = note_index.matching(records, query)
             if user is not None:
                 from tsunagu.records.rules import restricted_record_ids
 
