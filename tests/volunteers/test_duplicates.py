@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.volunteers.conftest import TODAY, person, register
+from tsunagu.lib.identity import birth_year_q, birth_years_agree, candidates_q, keys_match
 from tsunagu.volunteers.duplicates import Identity, find_duplicates, same_person
 from tsunagu.volunteers.models import Volunteer
 from tsunagu.volunteers.services.registrations import (
@@ -142,3 +143,22 @@ def test_the_form_shows_the_warning_and_saves_only_with_the_checkbox(year, staff
     )
     assert response.status_code == 302
     assert Volunteer.objects.count() == 2
+
+
+def test_the_database_narrowing_answers_as_the_rule(year, staff_user):  # type: ignore[no-untyped-def]
+    """lib/identity.py writes the rule for Python and as a query; on real rows the two
+    agree, for every birth year and key asked."""
+    for birth_year in (None, 1960, 1988):
+        register(staff_user, birth_year=birth_year)
+    register(staff_user, family="例田", family_kana="レイダ", birth_year=1960)
+    rows = list(Volunteer.objects.all())
+    for asked_year in (None, 1960, 1988):
+        narrowed = set(Volunteer.objects.filter(birth_year_q(asked_year)))
+        assert narrowed == {v for v in rows if birth_years_agree(asked_year, v.birth_year)}
+    for name, kana in [("見本花子", ""), ("", "ミホンハナコ"), ("見本花子", "レイダハナコ")]:
+        asked = who(name, kana)
+        query = candidates_q(asked.name_key, asked.kana_key)
+        assert query is not None
+        assert set(Volunteer.objects.filter(query)) == {
+            v for v in rows if keys_match(asked.name_key, asked.kana_key, v.name_key, v.kana_key)
+        }

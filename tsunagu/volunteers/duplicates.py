@@ -1,4 +1,6 @@
-"""Possible duplicates among registrations, on the normalised name, フリガナ and birth year.
+"""Possible duplicates among registrations, on the normalised name, フリガナ and birth year,
+by the rule of lib/identity.py (shared with the case register), among registrations of
+the same kind; for groups the birth year plays no part.
 
 The rule is pure (`same_person`) so that it can be tested on its own; `find_duplicates`
 narrows the candidates in the database first.
@@ -6,8 +8,7 @@ narrows the candidates in the database first.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
+from tsunagu.lib.identity import birth_years_agree, candidates_q, keys_match
 from tsunagu.lib.textnorm import normalize
 from tsunagu.volunteers.models import Volunteer, VolunteerKind
 
@@ -40,15 +41,9 @@ def same_person(a: Identity, b: Identity) -> bool:
     years that do not contradict each other (equal, or one of them unknown). For groups the
     birth year plays no part.
     """
-    if a.kind != b.kind:
+    if a.kind != b.kind or not keys_match(a.name_key, a.kana_key, b.name_key, b.kana_key):
         return False
-    same_name = bool(a.name_key) and a.name_key == b.name_key
-    same_kana = bool(a.kana_key) and a.kana_key == b.kana_key
-    if not (same_name or same_kana):
-        return False
-    if a.kind == VolunteerKind.GROUP:
-        return True
-    return a.birth_year is None or b.birth_year is None or a.birth_year == b.birth_year
+    return a.kind == VolunteerKind.GROUP or birth_years_agree(a.birth_year, b.birth_year)
 
 
 def identity_of(volunteer: Volunteer) -> Identity:
@@ -62,12 +57,8 @@ def identity_of(volunteer: Volunteer) -> Identity:
 
 def find_duplicates(identity: Identity, *, exclude_pk: int | None = None) -> list[Volunteer]:
     """Registrations (active or not) that may be the same volunteer, by フリガナ order."""
-    query = Q()
-    if identity.name_key:
-        query |= Q(name_key=identity.name_key)
-    if identity.kana_key:
-        query |= Q(kana_key=identity.kana_key)
-    if not query:
+    query = candidates_q(identity.name_key, identity.kana_key)
+    if query is None:
         return []
     candidates = Volunteer.objects.filter(query, kind=identity.kind)
     if exclude_pk is not None:
